@@ -1,0 +1,274 @@
+"""Read YAML and JSON files into plain values, keeping where each value was written.
+
+Numbers become :class:`decimal.Decimal` exactly as written, duplicate keys are
+errors, and every failure names ``file:line:col``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import decimal
+import json
+import os
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from qgate.errors import ConfigError
+
+Path = tuple[str | int, ...]
+
+# Guards against alias bombs ("billion laughs"): aliases are expanded while walking.
+MAX_NODES = 1_000_000
+MAX_DEPTH = 64
+
+
+@dataclasses.dataclass(frozen=True)
+class Position:
+    """A 1-based line and column in a file."""
+
+    line: int
+    col: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Invalid:
+    """A value that is not a finite number (NaN, Infinity); kept to be reported."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclasses.dataclass
+class Document:
+    """Parsed data plus the position of every value and mapping key."""
+
+    path: str
+    data: Any
+    values: dict[Path, Position] = dataclasses.field(default_factory=dict)
+    keys: dict[Path, Position] = dataclasses.field(default_factory=dict)
+
+    def position(self, path: Path, *, key: bool = False) -> Position:
+        """Return the position of ``path``, or of its nearest known ancestor."""
+        table = self.keys if key else self.values
+        while path:
+            if path in table:
+                return table[path]
+            if path in self.values:
+                return self.values[path]
+            path = path[:-1]
+        return self.values.get((), Position(1, 1))
+
+    def where(self, path: Path, *, key: bool = False) -> str:
+        """Return ``file:line:col`` for ``path``."""
+        pos = self.position(path, key=key)
+        return f"{self.path}:{pos.line}:{pos.col}"
+
+
+def format_path(path: Path) -> str:
+    """Render a data path the way users write it: ``gates[2].max-regression``."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text or "(top level)"
+
+
+def read_text(path: str, *, what: str, max_bytes: int) -> str:
+    """Read a UTF-8 file (BOM allowed) with a size cap, as a configuration error."""
+    if not os.path.exists(path):
+        raise ConfigError(f"{path}: {what} not found — check the path (it is relative "
+                          "to the working directory).")
+    if os.path.isdir(path):
+        raise ConfigError(f"{path}: {what} is a directory — give the path of a file.")
+    size = os.path.getsize(path)
+    if size > max_bytes:
+        raise ConfigError(
+            f"{path}: {what} is {size:,} bytes, over the limit of {max_bytes:,} bytes — "
+            "trim the file or split it."
+        )
+    with open(path, "rb") as handle:
+        raw = handle.read(max_bytes + 1)
+    return decode(raw, path=path, what=what)
+
+
+def decode(raw: bytes, *, path: str, what: str) -> str:
+    """Decode UTF-8 bytes (a leading BOM is dropped) or explain where they are bad."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise ConfigError(
+            f"{path}:{line}:{col}: {what} is not valid UTF-8 (byte "
+            f"0x{raw[exc.start]:02x}) — save the file as UTF-8."
+        ) from None
+    if not text.strip():
+        raise ConfigError(f"{path}:1:1: {what} is empty — it must hold a mapping.")
+    return text
+
+
+def load_yaml(text: str, path: str) -> Document:
+    """Parse YAML 1.2 text with positions; JSON is YAML too."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        node = YAML(typ="rt").compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        hint = " (tabs cannot indent YAML; use spaces)" if "'\\t'" in problem else ""
+        raise ConfigError(
+            f"{path}:{line}:{col}: cannot parse YAML: {problem}{hint} — fix the syntax "
+            "at this position."
+        ) from None
+    except YAMLError as exc:
+        raise ConfigError(f"{path}:1:1: cannot parse YAML: {exc}") from None
+    if node is None:
+        raise ConfigError(f"{path}:1:1: the file holds no document — it must hold a "
+                          "mapping.")
+    doc = Document(path=path, data=None)
+    doc.data = _Walker(doc).build(node, ())
+    return doc
+
+
+class _Walker:
+    """Turn a ruamel node tree into plain values, recording positions."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.count = 0
+
+    def build(self, node: Any, path: Path) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES or len(path) > MAX_DEPTH:
+            raise ConfigError(
+                f"{self.doc.where(path)}: the document expands to more than "
+                f"{MAX_NODES:,} values or {MAX_DEPTH} levels (aliases count each time "
+                "they are used) — write it out plainly."
+            )
+        mark = node.start_mark
+        self.doc.values.setdefault(path, Position(mark.line + 1, mark.column + 1))
+        kind = type(node).__name__
+        if kind == "MappingNode":
+            return self._mapping(node, path)
+        if kind == "SequenceNode":
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        return _scalar(str(node.tag), node.value, node.style)
+
+    def _mapping(self, node: Any, path: Path) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if type(key_node).__name__ == "ScalarNode" else None
+            mark = key_node.start_mark
+            where = f"{self.doc.path}:{mark.line + 1}:{mark.column + 1}"
+            if str(key_node.tag).endswith(":merge"):
+                raise ConfigError(f"{where}: merge keys ('<<') are not supported — "
+                                  "write the keys out.")
+            if not isinstance(key, str):
+                raise ConfigError(f"{where}: {format_path(path)} has a key that is not "
+                                  "a plain string — use a text key.")
+            if key in result:
+                first = self.doc.keys[(*path, key)]
+                raise ConfigError(
+                    f"{where}: {format_path((*path, key))}: duplicate key (first "
+                    f"written at line {first.line}) — keep only one."
+                )
+            self.doc.keys[(*path, key)] = Position(mark.line + 1, mark.column + 1)
+            result[key] = self.build(value_node, (*path, key))
+        return result
+
+
+_DECIMAL_INT = re.compile(r"[-+]?[0-9]+$")
+
+
+def _scalar(tag: str, text: str, style: str | None) -> Any:
+    """Resolve one YAML scalar; numbers become exact Decimals."""
+    name = tag.rsplit(":", 1)[-1]
+    if style or name == "str":
+        return text
+    if name == "null":
+        return None
+    if name == "bool":
+        return text.lower() == "true"
+    if name in ("int", "float"):
+        clean = text.replace("_", "")
+        lowered = clean.lower()
+        if lowered.lstrip("+-") in (".nan", ".inf"):
+            return Invalid(text)
+        try:
+            if name == "int" and not _DECIMAL_INT.match(clean):
+                return decimal.Decimal(int(clean, 0))
+            return decimal.Decimal(clean)
+        except (ValueError, decimal.InvalidOperation):
+            return text
+    return text
+
+
+def load_json(text: str, path: str) -> Document:
+    """Parse JSON with exact decimals, rejecting duplicate keys (no positions kept)."""
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in items:
+            if key in result:
+                raise _DuplicateKey(key)
+            result[key] = value
+        return result
+
+    try:
+        data = json.loads(
+            text,
+            parse_float=decimal.Decimal,
+            parse_int=decimal.Decimal,
+            parse_constant=Invalid,
+            object_pairs_hook=pairs,
+        )
+    except _DuplicateKey as exc:
+        line, col = _locate_key(text, exc.key)
+        raise ConfigError(
+            f"{path}:{line}:{col}: duplicate key {json.dumps(exc.key)} — keep only one."
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise ConfigError(
+            f"{path}:{exc.lineno}:{exc.colno}: cannot parse JSON: {exc.msg} — fix the "
+            "syntax at this position."
+        ) from None
+    except RecursionError:
+        raise ConfigError(f"{path}:1:1: JSON nested too deeply — flatten it.") from None
+    return Document(path=path, data=data)
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _locate_key(text: str, key: str) -> tuple[int, int]:
+    """Find the second occurrence of ``"key":`` for the duplicate-key message."""
+    needle = json.dumps(key)
+    hits = [m.start() for m in re.finditer(re.escape(needle) + r"\s*:", text)]
+    offset = hits[1] if len(hits) > 1 else (hits[0] if hits else 0)
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def is_number(value: Any) -> bool:
+    """True for a finite Decimal (the only kind of value a gate can compare)."""
+    return isinstance(value, decimal.Decimal) and value.is_finite()
+
+
+def iter_paths(data: Any, prefix: Path = ()) -> Iterator[tuple[Path, Any]]:
+    """Yield ``(path, leaf)`` for every non-mapping value under ``data``."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from iter_paths(value, (*prefix, key))
+    else:
+        yield prefix, data

@@ -1,0 +1,129 @@
+"""Load a metrics file (JSON or YAML) and address its values by dotted path."""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from typing import Any
+
+from qgate.document import Document, decode, iter_paths, load_json, load_yaml
+from qgate.document import read_text
+from qgate.errors import ConfigError
+
+MAX_METRICS_BYTES = 64 * 1024 * 1024
+MAX_METRICS = 1_000_000
+
+
+def escape_segment(segment: str) -> str:
+    """Escape one key so that dots inside it do not split the path."""
+    return segment.replace("\\", "\\\\").replace(".", "\\.")
+
+
+def split_name(name: str) -> list[str]:
+    """Split a dotted metric name on unescaped dots."""
+    parts, current, escaped = [], "", False
+    for char in name:
+        if escaped:
+            current += char
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == ".":
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    parts.append(current + ("\\" if escaped else ""))
+    return parts
+
+
+def canonical_name(segments: list[str] | tuple[str | int, ...]) -> str:
+    """Join path segments into the one name that addresses them unambiguously."""
+    return ".".join(escape_segment(str(s)) for s in segments)
+
+
+@dataclasses.dataclass(frozen=True)
+class Lookup:
+    """The outcome of looking a metric up."""
+
+    found: bool
+    value: Any = None
+    ambiguous: tuple[str, ...] = ()
+
+
+@dataclasses.dataclass
+class Metrics:
+    """A flat view of a metrics file: canonical dotted name → leaf value."""
+
+    source: str
+    values: dict[str, Any]
+    _plain: dict[str, str | None] = dataclasses.field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in self.values:
+            plain = ".".join(split_name(name))
+            if plain != name:
+                clash = plain in self.values or plain in self._plain
+                self._plain[plain] = None if clash else name
+
+    def lookup(self, name: str) -> Lookup:
+        """Find ``name``: exact canonical match, else a unique plain dotted match."""
+        if name in self.values:
+            return Lookup(True, self.values[name])
+        target = self._plain.get(name, "")
+        if target is None:
+            options = tuple(
+                n for n in self.values if ".".join(split_name(n)) == name
+            )
+            return Lookup(False, ambiguous=options)
+        if target:
+            return Lookup(True, self.values[target])
+        return Lookup(False)
+
+    def closest(self, name: str, count: int = 3) -> list[str]:
+        """Return up to ``count`` available names that look like ``name``."""
+        return difflib.get_close_matches(name, list(self.values), n=count, cutoff=0.6)
+
+
+def from_document(doc: Document, source: str) -> Metrics:
+    """Flatten a parsed metrics document."""
+    if not isinstance(doc.data, dict):
+        raise ConfigError(
+            f"{doc.path}:1:1: a metrics file must hold a mapping of names to numbers, "
+            f"not {_kind(doc.data)} — wrap the values in an object."
+        )
+    values: dict[str, Any] = {}
+    for path, leaf in iter_paths(doc.data):
+        if not path:
+            continue
+        values[canonical_name(path)] = leaf
+        if len(values) > MAX_METRICS:
+            raise ConfigError(f"{doc.path}: more than {MAX_METRICS:,} metrics — split "
+                              "the file or gate a subset.")
+    return Metrics(source=source, values=values)
+
+
+def parse_metrics(text: str, path: str) -> Metrics:
+    """Parse metrics text: JSON when it looks like JSON, YAML otherwise."""
+    looks_json = path.lower().endswith(".json") or text.lstrip().startswith("{")
+    doc = load_json(text, path) if looks_json else load_yaml(text, path)
+    return from_document(doc, path)
+
+
+def load_metrics(path: str) -> Metrics:
+    """Read and flatten a metrics file from disk."""
+    return parse_metrics(read_text(path, what="metrics file", max_bytes=MAX_METRICS_BYTES),
+                         path)
+
+
+def parse_metrics_bytes(raw: bytes, source: str) -> Metrics:
+    """Parse downloaded metrics bytes (a release asset, artifact or file)."""
+    return parse_metrics(decode(raw, path=source, what="baseline metrics"), source)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "null"
+    return f"a {type(value).__name__}"

@@ -1,0 +1,199 @@
+"""Render a verdict as Markdown with Jinja; every untrusted string is made inert."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import os
+from typing import Any
+
+from qgate.evaluate import SYMBOL, GateResult, Status, Verdict
+from qgate.numbers import format_distinct, format_number, format_percent, format_signed
+
+SUMMARY_BUDGET_BYTES = 1_000_000  # GitHub drops a step summary over 1 MiB whole
+COMMENT_BUDGET_CHARS = 65_000  # GitHub refuses comment bodies over 65,536 characters
+MAX_CELL = 120
+
+_ICON = {Status.PASS: "✅", Status.WARN: "⚠️", Status.FAIL: "❌", Status.SKIP: "➖",
+         Status.ERROR: "🛑"}
+_ORDER = {Status.FAIL: 0, Status.WARN: 1, Status.SKIP: 2, Status.PASS: 3}
+
+
+class Trusted(str):
+    """Text we produced ourselves; the renderer prints it as is."""
+
+
+_REPLACEMENTS = {
+    "&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;", "`": "&#96;",
+    "\\": "&#92;", "*": "&#42;", "_": "&#95;", "[": "&#91;", "]": "&#93;",
+    "~": "&#126;", "!": "&#33;", "$": "&#36;",
+    # A zero-width space after @ and # stops mentions and cross-references.
+    "@": "@\u200b", "#": "#\u200b",
+    "\r": " ", "\n": " ", "\t": " ",
+}
+_TABLE = str.maketrans(_REPLACEMENTS)
+
+
+def escape_markdown(value: Any, limit: int = MAX_CELL) -> str:
+    """Make untrusted text inert inside a Markdown table cell or line."""
+    text = str(value)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    # Break autolinks ("https://host") without hiding the text.
+    return text.translate(_TABLE).replace("://", ":\u200b//")
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, Trusted) or not isinstance(value, str):
+        return value if not isinstance(value, str) else str(value)
+    return escape_markdown(value)
+
+
+@functools.cache
+def _environment() -> Any:
+    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
+    return ImmutableSandboxedEnvironment(
+        loader=FileSystemLoader(folder),
+        autoescape=False,
+        undefined=StrictUndefined,
+        finalize=_finalize,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class Row:
+    """One table row, fields already formatted (numbers trusted, text untrusted)."""
+
+    icon: Trusted
+    metric: str
+    description: str
+    candidate: Trusted | str
+    baseline: Trusted
+    change: Trusted
+    bound: Trusted
+    status: Trusted
+    reason: str
+
+
+def headline(verdict: Verdict) -> str:
+    """One line: passed or blocked, and how many gates."""
+    total = len(verdict.results)
+    failed = verdict.count(Status.FAIL)
+    warned = verdict.count(Status.WARN)
+    if verdict.status is Status.ERROR:
+        return "could not evaluate — release blocked"
+    if verdict.status is Status.FAIL:
+        return f"blocked — {failed} of {total} gates failed"
+    if verdict.status is Status.WARN:
+        return f"passed with warnings — {warned} of {total} gates warned"
+    return f"passed — {total} of {total} gates passed"
+
+
+def ordered_results(verdict: Verdict) -> list[GateResult]:
+    """Failures first, then warnings, skipped and passed gates, in file order."""
+    return sorted(verdict.results, key=lambda r: (_ORDER[r.status], r.gate.index))
+
+
+def rows(verdict: Verdict) -> list[Row]:
+    """Table rows in :func:`ordered_results` order."""
+    return [_row(r) for r in ordered_results(verdict)]
+
+
+def _row(result: GateResult) -> Row:
+    bounds = [c for c in result.checks if c.bound is not None]
+    candidate: Trusted | str = Trusted("—")
+    if result.candidate is not None:
+        candidate = Trusted(format_distinct(
+            result.candidate, result.baseline, *(c.bound for c in bounds)))
+    elif result.raw_candidate is not None:
+        candidate = result.raw_candidate
+    baseline = Trusted("—")
+    if result.baseline is not None:
+        baseline = Trusted(format_distinct(result.baseline, result.candidate))
+    return Row(
+        icon=Trusted(_ICON[result.status]),
+        metric=result.gate.metric,
+        description=result.gate.description,
+        candidate=candidate,
+        baseline=baseline,
+        change=Trusted(_change(result)),
+        bound=Trusted(", ".join(
+            f"{SYMBOL[c.operator]} {format_distinct(c.bound, result.candidate)}"
+            + ("" if c.rule in ("min", "max", "above", "below") else f" ({c.rule})")
+            for c in bounds if c.bound is not None) or "—"),
+        status=Trusted(_status(result)),
+        reason=result.reason,
+    )
+
+
+def _status(result: GateResult) -> str:
+    if result.status is Status.WARN and not result.gate.is_blocking:
+        return "warn (non-blocking)"
+    return result.status.value
+
+
+def _change(result: GateResult) -> str:
+    delta = result.delta
+    if delta is None or result.baseline is None:
+        return "—"
+    if delta == 0:
+        return "= 0"
+    arrow = "▲" if delta > 0 else "▼"
+    text = f"{arrow} {format_signed(delta)}"
+    percent = format_percent(delta, result.baseline)
+    text += f" ({percent})" if percent else " (relative change undefined)"
+    better = result.is_better
+    if better is not None:
+        text += " better" if better else " worse"
+    return text
+
+
+def render_markdown(verdict: Verdict, *, run_url: str = "", marker: str = "",
+                    budget: int = SUMMARY_BUDGET_BYTES, for_comment: bool = False) -> str:
+    """Render the verdict within ``budget`` (bytes of UTF-8, or characters)."""
+    table = rows(verdict)
+    shown = len(table)
+    while True:
+        text = _render(verdict, table[:shown], len(table) - shown, run_url, marker,
+                       for_comment)
+        size = len(text) if for_comment else len(text.encode("utf-8"))
+        if size <= budget or shown == 0:
+            return text
+        shown = min(shown - 1, int(shown * budget / size * 0.95))
+        shown = max(shown, 0)
+
+
+def _render(verdict: Verdict, table: list[Row], hidden: int, run_url: str,
+            marker: str, for_comment: bool) -> str:
+    template = _environment().get_template("verdict.md.j2")
+    info = verdict.baseline
+    return str(template.render(
+        marker=Trusted(marker),
+        icon=Trusted(_ICON[verdict.status]),
+        name=verdict.name,
+        headline=Trusted(headline(verdict)),
+        error=verdict.error,
+        baseline_label=info.label,
+        baseline_commit=info.commit[:12],
+        baseline_date=info.date,
+        baseline_url=Trusted(info.url) if _is_safe_url(info.url) else "",
+        warnings=verdict.warnings,
+        rows=table,
+        hidden=hidden,
+        run_url=Trusted(run_url) if _is_safe_url(run_url) else "",
+        for_comment=for_comment,
+        format_number=format_number,
+    ))
+
+
+def _is_safe_url(url: str) -> bool:
+    """Only plain http(s) URLs without Markdown-breaking characters are linked."""
+    return url.startswith(("https://", "http://")) and not any(
+        c in url for c in " \t\r\n()[]<>\"'`|\\"
+    )

@@ -1,0 +1,105 @@
+"""The machine-readable verdict (JSON) and the plain-text table for the log."""
+
+from __future__ import annotations
+
+import decimal
+import json
+from typing import Any
+
+from qgate.evaluate import GateResult, Status, Verdict
+from qgate.render import headline, ordered_results, rows
+
+_CONTROL = {c: " " for c in range(32)} | {127: " "}
+
+
+def _number(value: decimal.Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _primary(result: GateResult) -> Any:
+    """The check that decided the gate: the first failing one, else the first."""
+    failing = [c for c in result.checks if c.passed is False]
+    return (failing or list(result.checks) or [None])[0]
+
+
+def verdict_data(verdict: Verdict) -> dict[str, Any]:
+    """A JSON-ready description of the verdict, every gate included."""
+    gates = []
+    for result in verdict.results:
+        check = _primary(result)
+        gates.append({
+            "index": result.gate.index,
+            "metric": result.gate.metric,
+            "line": result.gate.line,
+            "severity": result.gate.severity,
+            "direction": result.gate.direction,
+            "candidate": _number(result.candidate),
+            "baseline": _number(result.baseline),
+            "delta": _number(result.delta),
+            "bound": _number(check.bound) if check else None,
+            "operator": check.operator if check else None,
+            "status": result.status.value,
+            "reason": result.reason,
+            "checks": [
+                {"rule": c.rule, "operator": c.operator, "bound": _number(c.bound),
+                 "passed": c.passed, "note": c.note}
+                for c in result.checks
+            ],
+        })
+    info = verdict.baseline
+    return {
+        "version": 1,
+        "name": verdict.name,
+        "verdict": verdict.status.value,
+        "passed": verdict.passed,
+        "headline": headline(verdict),
+        "error": verdict.error,
+        "baseline": {"label": info.label, "url": info.url, "commit": info.commit,
+                     "date": info.date, "exists": info.metrics is not None},
+        "warnings": list(verdict.warnings),
+        "counts": {s.value: verdict.count(s) for s in Status if s is not Status.ERROR},
+        "gates": gates,
+    }
+
+
+def render_json(verdict: Verdict) -> str:
+    """The verdict as compact JSON text."""
+    return json.dumps(verdict_data(verdict), ensure_ascii=True, separators=(",", ":"))
+
+
+def _plain(text: str, width: int = 60) -> str:
+    text = text.translate(_CONTROL)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def render_text(verdict: Verdict, limit: int = 50) -> str:
+    """A fixed-width table for the terminal and the runner's log."""
+    lines = [f"qgate · {_plain(verdict.name)}: {headline(verdict)}",
+             f"baseline: {_plain(verdict.baseline.label, 200)}"]
+    if verdict.error:
+        lines.append(f"error: {_plain(verdict.error, 2000)}")
+    lines += [f"warning: {_plain(w, 300)}" for w in verdict.warnings]
+    table = [("status", "metric", "candidate", "baseline", "bound")]
+    for row, result in zip(rows(verdict), ordered_results(verdict)):
+        table.append((
+            result.status.value,
+            _plain(result.gate.metric, 40),
+            str(row.candidate) if result.candidate is not None
+            else _plain(result.raw_candidate or "missing", 20),
+            str(row.baseline),
+            str(row.bound),
+        ))
+    shown = table[: limit + 1]
+    widths = [max(len(r[i]) for r in shown) for i in range(5)]
+    if len(verdict.results):
+        for cells in shown:
+            lines.append("  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip())
+    if len(table) > len(shown):
+        lines.append(f"... {len(table) - len(shown)} more gates in the report")
+    for result in ordered_results(verdict):
+        if result.reason and result.status in (Status.FAIL, Status.WARN):
+            lines.append(f"{result.status.value}: {_plain(result.gate.metric, 40)}: "
+                         f"{_plain(result.reason, 300)}")
+            if len(lines) > limit + 60:
+                break
+    return "\n".join(lines)
