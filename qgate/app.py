@@ -75,7 +75,7 @@ def report(settings: Settings, runner: Runner, verdict: Verdict,
            gate_file: GateFile | None, client: Any = None) -> None:
     """Write the verdict to every destination; one failing write spoils no other."""
     runner.info(render_text(verdict))
-    if gate_file:
+    if gate_file and runner.in_actions:
         _annotate_failures(runner, verdict, gate_file)
     markdown = render_markdown(verdict, run_url=settings.run_url)
     if runner.errors_dropped:
