@@ -49,6 +49,11 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("files", nargs="+", metavar="FILE")
 
     commands.add_parser("schema", help="print the gate-file JSON Schema")
+
+    init = commands.add_parser("init", help="write a starter gate file and workflow")
+    from qgate.scaffold import add_arguments
+
+    add_arguments(init)
     return parser
 
 
@@ -63,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
         return int(ExitCode.PASSED)
     if args.command == "validate":
         return _validate(args.files, runner)
+    if args.command == "init":
+        from qgate.scaffold import run_init
+
+        return run_init(args, runner)
     return _check(args, runner)
 
 

@@ -1,0 +1,3 @@
+"""Shared fixtures for every test level."""
+
+from __future__ import annotations
