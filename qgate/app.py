@@ -128,10 +128,8 @@ def _comment(settings: Settings, runner: Runner, verdict: Verdict,
         return ""
     if settings.comment == "on-failure" and verdict.passed:
         return ""
-    try:
-        from qgate.comment import upsert_comment
-    except ImportError:
-        return ""
+    from qgate.comment import upsert_comment
+
     body = render_markdown(verdict, run_url=settings.run_url, for_comment=True,
                            marker="", budget=COMMENT_BUDGET_CHARS)
     try:

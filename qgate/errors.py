@@ -45,4 +45,8 @@ class BaselineError(QgateError):
 
 
 class GitHubError(BaselineError):
-    """The GitHub API refused or failed a request."""
+    """The GitHub API refused or failed a request (``status`` 0 when no answer)."""
+
+    def __init__(self, message: str, *, status: int = 0) -> None:
+        super().__init__(message)
+        self.status = status

@@ -36,6 +36,7 @@ class Settings:
     run_id: str = ""
     comment: str = "never"
     comment_key: str = ""
+    comment_author: str = "github-actions[bot]"
     max_wait_seconds: decimal.Decimal = decimal.Decimal(60)
     timeout_seconds: decimal.Decimal = decimal.Decimal(15)
 
@@ -115,6 +116,7 @@ def from_env(env: Mapping[str, str]) -> Settings:
         run_id=env.get("GITHUB_RUN_ID", ""),
         comment=_choice("comment", read_input(env, "comment", "always"), COMMENT_MODES),
         comment_key=read_input(env, "comment-key"),
+        comment_author=read_input(env, "comment-author", "github-actions[bot]"),
         max_wait_seconds=_seconds("max-wait-seconds",
                                   read_input(env, "max-wait-seconds"), "60"),
         timeout_seconds=_seconds("timeout-seconds",

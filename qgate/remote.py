@@ -1,0 +1,305 @@
+"""Baselines on GitHub: a release asset, a workflow artifact, or a file on a ref.
+
+"No baseline exists" (no release yet, no matching tag, no release with the asset)
+returns ``metrics=None`` so that ``when-missing`` applies. Anything that exists but
+cannot be fetched raises, so the verdict is ``error`` and never a pass.
+"""
+
+from __future__ import annotations
+
+import datetime
+import fnmatch
+import io
+import re
+import urllib.parse
+import zipfile
+from typing import Any
+
+from qgate.errors import ConfigError, GitHubError
+from qgate.evaluate import BaselineInfo
+from qgate.gatefile import BaselineSpec
+from qgate.github_api import Client, call, download, make_client, require_json
+from qgate.metrics import parse_metrics_bytes
+from qgate.settings import Settings
+
+MAX_ASSET_BYTES = 32 * 1024 * 1024
+MAX_ZIP_BYTES = 64 * 1024 * 1024
+MAX_MEMBER_BYTES = 32 * 1024 * 1024
+MAX_RELEASES_SCANNED = 300
+
+
+def fetch_remote_baseline(settings: Settings, spec: BaselineSpec, source: str,
+                          client: Client | None) -> BaselineInfo:
+    """Fetch the baseline from ``source`` (release, artifact or branch)."""
+    client = client or make_client(settings)
+    if source == "release":
+        info = _from_release(client, spec)
+    elif source == "artifact":
+        info = _from_artifact(client, spec)
+    else:
+        info = _from_branch(client, spec)
+    return _check_age(info, spec)
+
+
+# -- releases -----------------------------------------------------------------------
+def _from_release(client: Client, spec: BaselineSpec) -> BaselineInfo:
+    repo = client.repo
+    asset_name = client.settings.baseline_asset or spec.asset
+    tag = client.settings.baseline_tag or spec.tag
+    if tag:
+        release = call(client, f"release {tag}", lambda: _complete(repo.get_release(tag)))
+        return _release_baseline(client, release, asset_name, [])
+    if not spec.tag_pattern and not spec.prereleases:
+        latest = _latest_release(client)
+        if latest is None:
+            return _missing("no published release exists yet")
+        if _asset(latest, asset_name) is not None:
+            return _release_baseline(client, latest, asset_name, [])
+    candidates = _ranked_releases(client, spec)
+    if not candidates:
+        what = f"matching '{spec.tag_pattern}'" if spec.tag_pattern else "published"
+        return _missing(f"no release {what} exists yet")
+    skipped = []
+    for release in candidates:
+        if _asset(release, asset_name) is not None:
+            return _release_baseline(client, release, asset_name, skipped)
+        skipped.append(release.raw_data.get("tag_name", "?"))
+    return _missing(f"no release has an asset named '{asset_name}' (checked "
+                    f"{len(skipped)}: {', '.join(skipped[:5])})")
+
+
+def _complete(obj: Any) -> Any:
+    """Force a lazy PyGithub object to load (errors surface here)."""
+    obj._completeIfNeeded()
+    return obj
+
+
+def _latest_release(client: Client) -> Any:
+    """GitHub's latest release, or None once a 404 is confirmed to mean 'none'."""
+    repo = client.repo
+    try:
+        release = call(client, "the latest release",
+                       lambda: _complete(repo.get_latest_release()))
+    except GitHubError as exc:
+        if exc.status != 404:
+            raise
+        # GitHub also answers 404 for "no access": confirm the repository is visible.
+        call(client, f"repository {client.settings.repository}",
+             lambda: _complete(client.github.get_repo(client.settings.repository)))
+        return None
+    require_json(release.raw_data, ("tag_name", "assets"), "the latest release", client)
+    return release
+
+
+def _ranked_releases(client: Client, spec: BaselineSpec) -> list[Any]:
+    """Published releases eligible as a baseline, best first."""
+    repo = client.repo
+
+    def listing() -> list[Any]:
+        found = []
+        for index, release in enumerate(repo.get_releases()):
+            if index >= MAX_RELEASES_SCANNED:
+                break
+            found.append(release)
+        return found
+
+    releases = call(client, "the list of releases", listing)
+    eligible = []
+    for release in releases:
+        data = release.raw_data
+        require_json(data, ("tag_name",), "the list of releases", client)
+        if data.get("draft"):
+            continue
+        if data.get("prerelease") and not spec.prereleases:
+            continue
+        if spec.tag_pattern and not fnmatch.fnmatchcase(data["tag_name"],
+                                                        spec.tag_pattern):
+            continue
+        eligible.append(release)
+    if spec.tag_pattern:
+        eligible.sort(key=lambda r: (_version_key(r.raw_data["tag_name"]),
+                                     r.raw_data.get("created_at") or ""), reverse=True)
+    else:
+        eligible.sort(key=lambda r: r.raw_data.get("created_at") or "", reverse=True)
+    return eligible
+
+
+_PRE = re.compile(r"[-.+_]?(rc|alpha|beta|pre|preview|dev)[-.]?\d*$", re.IGNORECASE)
+
+
+def _version_key(tag: str) -> tuple[tuple[int, ...], int, tuple[int, ...]]:
+    """Order tags by the numbers in them; a final release sorts above its -rc."""
+    pre = _PRE.search(tag)
+    core, suffix = (tag[: pre.start()], tag[pre.start():]) if pre else (tag, "")
+    numbers = tuple(int(n) for n in re.findall(r"\d+", core))
+    return numbers, 0 if pre else 1, tuple(int(n) for n in re.findall(r"\d+", suffix))
+
+
+def _asset(release: Any, name: str) -> dict[str, Any] | None:
+    for asset in release.raw_data.get("assets") or []:
+        if asset.get("name") == name and asset.get("state", "uploaded") == "uploaded":
+            return dict(asset)
+    return None
+
+
+def _release_baseline(client: Client, release: Any, asset_name: str,
+                      skipped: list[str]) -> BaselineInfo:
+    data = release.raw_data
+    tag = data.get("tag_name", "?")
+    asset = _asset(release, asset_name)
+    if asset is None:
+        return _missing(f"release {tag} has no asset named '{asset_name}'")
+    raw = download(client, asset["url"], what=f"asset {asset_name} of release {tag}",
+                   accept="application/octet-stream", max_bytes=MAX_ASSET_BYTES)
+    metrics = parse_metrics_bytes(raw, f"release {tag}: {asset_name}")
+    warnings = []
+    if skipped:
+        warnings.append(f"newer releases were passed over because they lack "
+                        f"'{asset_name}': {', '.join(skipped[:5])}")
+    target = str(data.get("target_commitish") or "")
+    return BaselineInfo(
+        metrics=metrics,
+        label=f"release {tag}",
+        url=str(data.get("html_url") or ""),
+        commit=target if re.fullmatch(r"[0-9a-f]{40}", target) else "",
+        date=str(data.get("published_at") or data.get("created_at") or "")[:10],
+        warnings=tuple(warnings),
+    )
+
+
+def _missing(reason: str) -> BaselineInfo:
+    return BaselineInfo(metrics=None, label=f"none ({reason})")
+
+
+# -- artifacts ----------------------------------------------------------------------
+def _from_artifact(client: Client, spec: BaselineSpec) -> BaselineInfo:
+    if not spec.workflow:
+        raise ConfigError("baseline source 'artifact' needs baseline.workflow (the "
+                          "workflow file that uploads the metrics, e.g. release.yml).")
+    repo = client.repo
+    full_name = client.settings.repository
+    default_branch = call(client, f"repository {full_name}",
+                          lambda: str(repo.default_branch), permission="metadata: read")
+
+    def newest_run() -> Any:
+        runs = repo.get_workflow(spec.workflow).get_runs(
+            branch=default_branch, event="push", status="success",
+            exclude_pull_requests=True)
+        for index, run in enumerate(runs):
+            head = (run.raw_data.get("head_repository") or {}).get("full_name")
+            if head == full_name:  # never a fork's branch of the same name
+                return run
+            if index >= 50:
+                break
+        return None
+
+    run = call(client, f"runs of workflow {spec.workflow}", newest_run,
+               permission="actions: read")
+    if run is None:
+        return _missing(f"no successful push run of {spec.workflow} on "
+                        f"{default_branch}")
+    run_id = run.raw_data.get("id")
+    artifacts = call(client, f"artifacts of run {run_id}",
+                     lambda: [a.raw_data for a in run.get_artifacts()],
+                     permission="actions: read")
+    matching = [a for a in artifacts if a.get("name") == spec.artifact]
+    if not matching:
+        return _missing(f"run {run_id} of {spec.workflow} has no artifact "
+                        f"'{spec.artifact}'")
+    artifact = matching[0]
+    if artifact.get("expired"):
+        raise GitHubError(
+            f"artifact '{spec.artifact}' of run {run_id} expired on "
+            f"{str(artifact.get('expires_at'))[:10]} — re-run {spec.workflow} on "
+            f"{default_branch}, or keep artifacts longer (retention-days)."
+        )
+    zipped = download(client, artifact["archive_download_url"],
+                      what=f"artifact '{spec.artifact}' of run {run_id}",
+                      accept="application/vnd.github+json", max_bytes=MAX_ZIP_BYTES,
+                      permission="actions: read")
+    raw = read_member(zipped, spec.asset, f"artifact '{spec.artifact}'")
+    sha = str(run.raw_data.get("head_sha") or "")
+    return BaselineInfo(
+        metrics=parse_metrics_bytes(raw, f"artifact {spec.artifact}: {spec.asset}"),
+        label=f"artifact {spec.artifact} of {spec.workflow} run {run_id}",
+        url=str(run.raw_data.get("html_url") or ""),
+        commit=sha,
+        date=str(run.raw_data.get("created_at") or "")[:10],
+    )
+
+
+def read_member(zipped: bytes, member: str, what: str) -> bytes:
+    """Read exactly one safe member of a zip, bounded in size."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(zipped))
+    except zipfile.BadZipFile:
+        raise GitHubError(f"{what} is not a valid zip archive — re-run the workflow "
+                          "that uploads it.") from None
+    with archive:
+        names = [i.filename for i in archive.infolist()]
+        for info in archive.infolist():
+            name = info.filename
+            if name.startswith(("/", "\\")) or ".." in re.split(r"[/\\]", name):
+                continue
+            if name != member:
+                continue
+            if info.file_size > MAX_MEMBER_BYTES:
+                raise GitHubError(f"{what}: {member} is {info.file_size:,} bytes, over "
+                                  f"the {MAX_MEMBER_BYTES:,}-byte limit.")
+            with archive.open(info) as handle:
+                data = handle.read(MAX_MEMBER_BYTES + 1)
+            if len(data) > MAX_MEMBER_BYTES:
+                raise GitHubError(f"{what}: {member} expands beyond "
+                                  f"{MAX_MEMBER_BYTES:,} bytes.")
+            return data
+    shown = ", ".join(names[:5]) or "nothing"
+    raise GitHubError(f"{what} has no file named '{member}' (it holds {shown}) — set "
+                      "baseline.asset to the file's name inside the artifact.")
+
+
+# -- a file on a ref ----------------------------------------------------------------
+def _from_branch(client: Client, spec: BaselineSpec) -> BaselineInfo:
+    if not spec.path:
+        raise ConfigError("baseline source 'branch' needs baseline.path (the metrics "
+                          "file in the repository) and optionally baseline.ref.")
+    ref = spec.ref or ""
+    raw = fetch_file(client, spec.path, ref)
+    if raw is None:
+        return _missing(f"{spec.path} does not exist on {ref or 'the default branch'}")
+    where = f"{spec.path}@{ref}" if ref else spec.path
+    server = client.settings.server_url
+    url = f"{server}/{client.settings.repository}/blob/{ref or 'HEAD'}/{spec.path}"
+    return BaselineInfo(metrics=parse_metrics_bytes(raw, where), label=f"file {where}",
+                        url=url)
+
+
+def fetch_file(client: Client, path: str, ref: str) -> bytes | None:
+    """A file's bytes on ``ref`` (any size up to the cap), or None when absent."""
+    quoted = urllib.parse.quote(path.lstrip("/"))
+    url = f"{client.settings.api_url}/repos/{client.settings.repository}/contents/{quoted}"
+    if ref:
+        url += "?ref=" + urllib.parse.quote(ref, safe="")
+    try:
+        return download(client, url, what=f"file {path}", max_bytes=MAX_ASSET_BYTES,
+                        accept="application/vnd.github.raw+json")
+    except GitHubError as exc:
+        if exc.status == 404:
+            return None
+        raise
+
+
+def _check_age(info: BaselineInfo, spec: BaselineSpec) -> BaselineInfo:
+    if info.metrics is None or spec.max_age_days is None or not info.date:
+        return info
+    try:
+        when = datetime.date.fromisoformat(info.date)
+    except ValueError:
+        return info
+    age = (datetime.date.today() - when).days
+    if age <= spec.max_age_days:
+        return info
+    warning = (f"the baseline ({info.label}) is {age} days old, over max-age-days "
+               f"{spec.max_age_days}")
+    return BaselineInfo(metrics=info.metrics, label=info.label, url=info.url,
+                        commit=info.commit, date=info.date,
+                        warnings=(*info.warnings, warning))
