@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import traceback
 from typing import Any
 
-from qgate.baseline import fetch_baseline
+from qgate.baseline import REMOTE_SOURCES, choose_source, fetch_baseline
 from qgate.errors import ISSUES_URL, ConfigError, ExitCode, QgateError
 from qgate.evaluate import Status, Verdict, error_verdict, evaluate
 from qgate.gatefile import GateFile, load_gate_file
@@ -26,23 +27,42 @@ def exit_code(verdict: Verdict) -> ExitCode:
     return ExitCode.FAILED if verdict.status is Status.FAIL else ExitCode.PASSED
 
 
+class _Clients:
+    """Creates the GitHub client on first use, so local runs never import PyGithub."""
+
+    def __init__(self, settings: Settings, client: Any) -> None:
+        self.settings = settings
+        self.client = client
+
+    def get(self) -> Any:
+        if self.client is None:
+            from qgate.github_api import make_client
+
+            self.client = make_client(self.settings)
+        return self.client
+
+
 def run(settings: Settings, runner: Runner, client: Any = None) -> int:
     """Run the gate and report; returns the exit code (never raises)."""
     quiet_libraries()
     runner.mask(settings.token)
+    clients = _Clients(settings, client)
     gate_file: GateFile | None = None
     code: ExitCode
     try:
         with runner.group("Load the gate file"):
             gate_file = load_gate_file(in_workspace(settings.gates))
             runner.info(f"{settings.gates}: {len(gate_file.gates)} gates")
+            gate_file, notes = _against_base(settings, runner, gate_file, clients)
         with runner.group("Load the candidate metrics"):
             candidate = load_metrics(in_workspace(settings.metrics))
             runner.info(f"{settings.metrics}: {len(candidate.values)} values")
         with runner.group("Fetch the baseline"):
-            baseline = fetch_baseline(settings, gate_file.baseline, client)
+            source = choose_source(settings, gate_file.baseline)
+            remote = clients.get() if source in REMOTE_SOURCES else None
+            baseline = fetch_baseline(settings, gate_file.baseline, remote)
             runner.info(f"baseline: {baseline.label}")
-        verdict = evaluate(gate_file, candidate, baseline)
+        verdict = _with_notes(evaluate(gate_file, candidate, baseline), notes)
         code = exit_code(verdict)
     except QgateError as exc:
         code = exc.exit_code
@@ -57,8 +77,60 @@ def run(settings: Settings, runner: Runner, client: Any = None) -> int:
                    f"{ISSUES_URL} with the debug log")
         runner.error(message, title="qgate")
         verdict = error_verdict(gate_file.name if gate_file else "gate", message)
-    report(settings, runner, verdict, gate_file, client)
+    report(settings, runner, verdict, gate_file, clients)
     return int(code)
+
+
+def _against_base(settings: Settings, runner: Runner, gate_file: GateFile,
+                  clients: _Clients) -> tuple[GateFile, list[str]]:
+    """On a pull request, compare the gate file with the base branch's version."""
+    from qgate.event import load_event, pull_request
+
+    pr = pull_request(settings.event_name, load_event(settings.event_path))
+    if settings.event_name not in ("pull_request", "pull_request_target"):
+        return gate_file, []
+    if not (pr.base_sha and settings.repository):
+        return gate_file, []
+    from qgate.gatediff import compare
+    from qgate.gatefile import parse_gate_file
+    from qgate.remote import fetch_file
+
+    try:
+        raw = fetch_file(clients.get(), settings.gates, pr.base_sha)
+    except QgateError as exc:
+        if settings.gates_from_base:
+            raise
+        return gate_file, [f"could not compare the gate file with the base branch: "
+                           f"{exc.message}"]
+    if raw is None:
+        return gate_file, ["the gate file is new in this pull request: nothing to "
+                           "compare it with"]
+    try:
+        base = parse_gate_file(raw.decode("utf-8-sig"), f"{settings.gates}@base")
+    except (ConfigError, UnicodeDecodeError):
+        return gate_file, ["the base branch's gate file does not validate; the pull "
+                           "request's version is used"]
+    changes = compare(base, gate_file)
+    verbs = {"loosened": "loosens", "changed": "changes"}
+    notes = [f"this pull request {verbs[c.kind]} the gate: {c.metric}: {c.text}"
+             for c in changes if c.kind != "tightened"]
+    tightened = [f"{c.metric}: {c.text}" for c in changes if c.kind == "tightened"]
+    if tightened:
+        runner.info("the pull request tightens the gate: " + "; ".join(tightened))
+    if settings.gates_from_base:
+        if changes:
+            notes.append("judged with the base branch's gate file (gates-from-base); "
+                         "this pull request's changes to it are not applied")
+        return base, notes
+    return gate_file, notes
+
+
+def _with_notes(verdict: Verdict, notes: list[str]) -> Verdict:
+    if not notes:
+        return verdict
+    status = Status.WARN if verdict.status is Status.PASS else verdict.status
+    return dataclasses.replace(verdict, status=status,
+                               warnings=(*verdict.warnings, *notes))
 
 
 def _report_problem(runner: Runner, problem: str, *, is_config: bool) -> None:
@@ -72,7 +144,7 @@ def _report_problem(runner: Runner, problem: str, *, is_config: bool) -> None:
 
 
 def report(settings: Settings, runner: Runner, verdict: Verdict,
-           gate_file: GateFile | None, client: Any = None) -> None:
+           gate_file: GateFile | None, clients: _Clients | None = None) -> None:
     """Write the verdict to every destination; one failing write spoils no other."""
     runner.info(render_text(verdict))
     if gate_file and runner.in_actions:
@@ -98,7 +170,7 @@ def report(settings: Settings, runner: Runner, verdict: Verdict,
             except (OSError, QgateError) as exc:
                 runner.warning(f"could not write {path}: {exc}")
     runner.write_summary(markdown)
-    outputs["comment-id"] = _comment(settings, runner, verdict, client)
+    outputs["comment-id"] = _comment(settings, runner, verdict, clients)
     runner.set_outputs(outputs)
     runner.notice(f"qgate {verdict.name}: {verdict.status.value.upper()} — "
                   f"{_short(verdict)}")
@@ -122,9 +194,9 @@ def _annotate_failures(runner: Runner, verdict: Verdict, gate_file: GateFile) ->
 
 
 def _comment(settings: Settings, runner: Runner, verdict: Verdict,
-             client: Any) -> str:
+             clients: _Clients | None) -> str:
     """Upsert the pull-request comment when asked to; returns its id or ""."""
-    if settings.comment == "never":
+    if settings.comment == "never" or clients is None:
         return ""
     if settings.comment == "on-failure" and verdict.passed:
         return ""
@@ -133,7 +205,11 @@ def _comment(settings: Settings, runner: Runner, verdict: Verdict,
     body = render_markdown(verdict, run_url=settings.run_url, for_comment=True,
                            marker="", budget=COMMENT_BUDGET_CHARS)
     try:
-        return upsert_comment(settings, runner, verdict, body, client)
+        return upsert_comment(settings, runner, verdict, body, clients)
     except QgateError as exc:
         runner.warning(exc.message, title="qgate: comment not posted")
-        return ""
+    except Exception as exc:  # noqa: BLE001 - a comment must never cost the verdict
+        runner.debug(traceback.format_exc())
+        runner.warning(f"could not comment ({type(exc).__name__}); the verdict, "
+                       "summary and outputs are unaffected", title="qgate: comment")
+    return ""

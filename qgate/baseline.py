@@ -10,6 +10,8 @@ from qgate.gatefile import BaselineSpec
 from qgate.metrics import load_metrics
 from qgate.settings import Settings, in_workspace
 
+REMOTE_SOURCES = ("release", "artifact", "branch")
+
 
 def choose_source(settings: Settings, spec: BaselineSpec) -> str:
     """Decide where the baseline comes from: flags and inputs override the gate file."""

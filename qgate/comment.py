@@ -8,7 +8,7 @@ from typing import Any
 from qgate.errors import GitHubError
 from qgate.evaluate import Verdict
 from qgate.event import PullRequest, load_event, pull_request
-from qgate.github_api import Client, call, make_client
+from qgate.github_api import Client, call
 from qgate.runner import Runner
 from qgate.settings import Settings
 
@@ -42,11 +42,10 @@ def find_pull_request(settings: Settings, client: Client | None) -> PullRequest:
 
     def by_head() -> int | None:
         for pr in repo.get_pulls(state="open"):
-            head = pr.raw_data.get("head") or {}
-            repo_name = (head.get("repo") or {}).get("full_name", "")
-            if head.get("sha") == found.head_sha and (
+            repo_name = pr.head.repo.full_name if pr.head.repo else ""
+            if pr.head.sha == found.head_sha and (
                     not found.head_repo or repo_name == found.head_repo):
-                return int(pr.raw_data["number"])
+                return int(pr.number)
         return None
 
     number = call(client, "open pull requests", by_head,
@@ -56,11 +55,15 @@ def find_pull_request(settings: Settings, client: Client | None) -> PullRequest:
 
 
 def upsert_comment(settings: Settings, runner: Runner, verdict: Verdict, body: str,
-                   client: Client | None) -> str:
+                   clients: Any) -> str:
     """Create or update the comment; returns its id, or "" when none applies."""
     if not settings.repository or not settings.event_name:
         return ""
-    client = client or make_client(settings)
+    if pull_request(settings.event_name, load_event(settings.event_path)).number is None \
+            and settings.event_name != "workflow_run":
+        runner.info(f"no pull request for event '{settings.event_name}': no comment")
+        return ""
+    client = clients.get()
     pr = find_pull_request(settings, client)
     if pr.number is None:
         runner.info(f"no pull request for event '{settings.event_name}': no comment")
@@ -71,11 +74,11 @@ def upsert_comment(settings: Settings, runner: Runner, verdict: Verdict, body: s
     author = settings.comment_author or BOT_LOGIN
 
     def existing() -> Any:
+        # Read attributes only: PyGithub re-fetches a listed comment for raw_data.
         mine = None
         for comment in issue.get_comments():
-            data = comment.raw_data
-            login = (data.get("user") or {}).get("login")
-            if str(data.get("body") or "").startswith(marker(key)) and login == author:
+            login = comment.user.login if comment.user else None
+            if (comment.body or "").startswith(marker(key)) and login == author:
                 mine = comment  # comments come oldest first: keep the newest
         return mine
 
@@ -85,7 +88,7 @@ def upsert_comment(settings: Settings, runner: Runner, verdict: Verdict, body: s
         if found is not None:
             call(client, "the comment update", lambda: found.edit(text),
                  permission="pull-requests: write", is_write=True)
-            return str(found.raw_data.get("id", ""))
+            return str(found.id)
         return _create(client, issue, text, existing, pr)
     except GitHubError as exc:
         raise _comment_error(exc, pr) from None
@@ -103,10 +106,10 @@ def _create(client: Client, issue: Any, text: str, existing: Any,
         found = call(client, f"comments of pull request #{pr.number}", existing,
                      permission="pull-requests: read")
         if found is not None:
-            return str(found.raw_data.get("id", ""))
+            return str(found.id)
         created = call(client, "the comment", lambda: issue.create_comment(text),
                        permission="pull-requests: write", is_write=True)
-    return str(created.raw_data.get("id", ""))
+    return str(created.id)
 
 
 def _comment_error(exc: GitHubError, pr: PullRequest) -> GitHubError:

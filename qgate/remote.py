@@ -63,7 +63,7 @@ def _from_release(client: Client, spec: BaselineSpec) -> BaselineInfo:
     for release in candidates:
         if _asset(release, asset_name) is not None:
             return _release_baseline(client, release, asset_name, skipped)
-        skipped.append(release.raw_data.get("tag_name", "?"))
+        skipped.append(str(release.tag_name))
     return _missing(f"no release has an asset named '{asset_name}' (checked "
                     f"{len(skipped)}: {', '.join(skipped[:5])})")
 
@@ -91,6 +91,10 @@ def _latest_release(client: Client) -> Any:
     return release
 
 
+# PyGithub re-fetches a listed object when its raw_data is read, so listed objects
+# are read through their attributes only (one request per page, not per item).
+
+
 def _ranked_releases(client: Client, spec: BaselineSpec) -> list[Any]:
     """Published releases eligible as a baseline, best first."""
     repo = client.repo
@@ -106,22 +110,24 @@ def _ranked_releases(client: Client, spec: BaselineSpec) -> list[Any]:
     releases = call(client, "the list of releases", listing)
     eligible = []
     for release in releases:
-        data = release.raw_data
-        require_json(data, ("tag_name",), "the list of releases", client)
-        if data.get("draft"):
+        if not isinstance(release.tag_name, str):
+            require_json(None, ("tag_name",), "the list of releases", client)
+        if release.draft or (release.prerelease and not spec.prereleases):
             continue
-        if data.get("prerelease") and not spec.prereleases:
-            continue
-        if spec.tag_pattern and not fnmatch.fnmatchcase(data["tag_name"],
+        if spec.tag_pattern and not fnmatch.fnmatchcase(release.tag_name,
                                                         spec.tag_pattern):
             continue
         eligible.append(release)
     if spec.tag_pattern:
-        eligible.sort(key=lambda r: (_version_key(r.raw_data["tag_name"]),
-                                     r.raw_data.get("created_at") or ""), reverse=True)
+        eligible.sort(key=lambda r: (_version_key(r.tag_name), _created(r)),
+                      reverse=True)
     else:
-        eligible.sort(key=lambda r: r.raw_data.get("created_at") or "", reverse=True)
+        eligible.sort(key=_created, reverse=True)
     return eligible
+
+
+def _created(release: Any) -> str:
+    return release.created_at.isoformat() if release.created_at else ""
 
 
 _PRE = re.compile(r"[-.+_]?(rc|alpha|beta|pre|preview|dev)[-.]?\d*$", re.IGNORECASE)
@@ -135,34 +141,34 @@ def _version_key(tag: str) -> tuple[tuple[int, ...], int, tuple[int, ...]]:
     return numbers, 0 if pre else 1, tuple(int(n) for n in re.findall(r"\d+", suffix))
 
 
-def _asset(release: Any, name: str) -> dict[str, Any] | None:
-    for asset in release.raw_data.get("assets") or []:
-        if asset.get("name") == name and asset.get("state", "uploaded") == "uploaded":
-            return dict(asset)
+def _asset(release: Any, name: str) -> Any:
+    for asset in release.assets or []:
+        if asset.name == name and (asset.state or "uploaded") == "uploaded":
+            return asset
     return None
 
 
 def _release_baseline(client: Client, release: Any, asset_name: str,
                       skipped: list[str]) -> BaselineInfo:
-    data = release.raw_data
-    tag = data.get("tag_name", "?")
+    tag = str(release.tag_name)
     asset = _asset(release, asset_name)
     if asset is None:
         return _missing(f"release {tag} has no asset named '{asset_name}'")
-    raw = download(client, asset["url"], what=f"asset {asset_name} of release {tag}",
+    raw = download(client, asset.url, what=f"asset {asset_name} of release {tag}",
                    accept="application/octet-stream", max_bytes=MAX_ASSET_BYTES)
     metrics = parse_metrics_bytes(raw, f"release {tag}: {asset_name}")
     warnings = []
     if skipped:
         warnings.append(f"newer releases were passed over because they lack "
                         f"'{asset_name}': {', '.join(skipped[:5])}")
-    target = str(data.get("target_commitish") or "")
+    target = str(release.target_commitish or "")
+    when = release.published_at or release.created_at
     return BaselineInfo(
         metrics=metrics,
         label=f"release {tag}",
-        url=str(data.get("html_url") or ""),
+        url=str(release.html_url or ""),
         commit=target if re.fullmatch(r"[0-9a-f]{40}", target) else "",
-        date=str(data.get("published_at") or data.get("created_at") or "")[:10],
+        date=when.date().isoformat() if when else "",
         warnings=tuple(warnings),
     )
 
@@ -186,7 +192,7 @@ def _from_artifact(client: Client, spec: BaselineSpec) -> BaselineInfo:
             branch=default_branch, event="push", status="success",
             exclude_pull_requests=True)
         for index, run in enumerate(runs):
-            head = (run.raw_data.get("head_repository") or {}).get("full_name")
+            head = run.head_repository.full_name if run.head_repository else None
             if head == full_name:  # never a fork's branch of the same name
                 return run
             if index >= 50:
@@ -198,33 +204,31 @@ def _from_artifact(client: Client, spec: BaselineSpec) -> BaselineInfo:
     if run is None:
         return _missing(f"no successful push run of {spec.workflow} on "
                         f"{default_branch}")
-    run_id = run.raw_data.get("id")
+    run_id = run.id
     artifacts = call(client, f"artifacts of run {run_id}",
-                     lambda: [a.raw_data for a in run.get_artifacts()],
-                     permission="actions: read")
-    matching = [a for a in artifacts if a.get("name") == spec.artifact]
+                     lambda: list(run.get_artifacts()), permission="actions: read")
+    matching = [a for a in artifacts if a.name == spec.artifact]
     if not matching:
         return _missing(f"run {run_id} of {spec.workflow} has no artifact "
                         f"'{spec.artifact}'")
     artifact = matching[0]
-    if artifact.get("expired"):
+    if artifact.expired:
         raise GitHubError(
             f"artifact '{spec.artifact}' of run {run_id} expired on "
-            f"{str(artifact.get('expires_at'))[:10]} — re-run {spec.workflow} on "
+            f"{str(artifact.expires_at)[:10]} — re-run {spec.workflow} on "
             f"{default_branch}, or keep artifacts longer (retention-days)."
         )
-    zipped = download(client, artifact["archive_download_url"],
+    zipped = download(client, artifact.archive_download_url,
                       what=f"artifact '{spec.artifact}' of run {run_id}",
                       accept="application/vnd.github+json", max_bytes=MAX_ZIP_BYTES,
                       permission="actions: read")
     raw = read_member(zipped, spec.asset, f"artifact '{spec.artifact}'")
-    sha = str(run.raw_data.get("head_sha") or "")
     return BaselineInfo(
         metrics=parse_metrics_bytes(raw, f"artifact {spec.artifact}: {spec.asset}"),
         label=f"artifact {spec.artifact} of {spec.workflow} run {run_id}",
-        url=str(run.raw_data.get("html_url") or ""),
-        commit=sha,
-        date=str(run.raw_data.get("created_at") or "")[:10],
+        url=str(run.html_url or ""),
+        commit=str(run.head_sha or ""),
+        date=run.created_at.date().isoformat() if run.created_at else "",
     )
 
 
