@@ -590,7 +590,8 @@ class Builder:
             "reactions": self.reactions(api),
             "timeline_url": f"{api}/timeline",
             "performed_via_github_app": None,
-            "state_reason": None,
+            # `state_reason` is left out rather than null: the description gives
+            # it an enum without null, so validators reject GitHub's own null.
         }
         if issue.is_pull_request:
             pull = f"{self.repo_api()}/pulls/{issue.number}"
@@ -721,7 +722,7 @@ class Builder:
         api = f"{self.repo_api()}/commits/{commit.sha}"
         web = f"{self.web}/{self.state.full_name}/commit"
         tree = hashlib.sha1(commit.sha.encode()).hexdigest()
-        person = {"name": "Model Trainer", "email": "trainer@example.invalid"}
+        person = {"name": commit.author, "email": f"{commit.author}@users.noreply"}
         person["date"] = iso(commit.date) or ""
         return {
             "url": api,
@@ -744,9 +745,8 @@ class Builder:
                     "verified_at": None,
                 },
             },
-            # GitHub sends null when the commit email maps to no account.
-            "author": None,
-            "committer": None,
+            "author": self.user(commit.author),
+            "committer": self.user(commit.author),
             "parents": [
                 {
                     "sha": parent,

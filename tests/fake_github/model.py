@@ -179,6 +179,7 @@ class Commit:
     message: str
     parents: list[str]
     date: datetime
+    author: str = "octocat"
 
 
 @dataclass
