@@ -17,8 +17,9 @@ def main(env: dict[str, str]) -> int:
         settings = from_env(env)
     except ConfigError as exc:
         runner.error(exc.message, title="qgate: configuration error")
-        fallback = Settings(gates="", metrics="", comment="never",
-                            json_path="", markdown_path="")
+        fallback = Settings(
+            gates="", metrics="", comment="never", json_path="", markdown_path=""
+        )
         report(fallback, runner, error_verdict("gate", exc.message), None)
         return int(exc.exit_code)
     return run(settings, runner)

@@ -73,16 +73,19 @@ def run(settings: Settings, runner: Runner, client: Any = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the result must be reported anyway
         code = ExitCode.ERROR
         runner.debug(traceback.format_exc())
-        message = (f"internal error ({type(exc).__name__}); please report it at "
-                   f"{ISSUES_URL} with the debug log")
+        message = (
+            f"internal error ({type(exc).__name__}); please report it at "
+            f"{ISSUES_URL} with the debug log"
+        )
         runner.error(message, title="qgate")
         verdict = error_verdict(gate_file.name if gate_file else "gate", message)
     report(settings, runner, verdict, gate_file, clients)
     return int(code)
 
 
-def _against_base(settings: Settings, runner: Runner, gate_file: GateFile,
-                  clients: _Clients) -> tuple[GateFile, list[str]]:
+def _against_base(
+    settings: Settings, runner: Runner, gate_file: GateFile, clients: _Clients
+) -> tuple[GateFile, list[str]]:
     """On a pull request, compare the gate file with the base branch's version."""
     from qgate.event import load_event, pull_request
 
@@ -100,27 +103,36 @@ def _against_base(settings: Settings, runner: Runner, gate_file: GateFile,
     except QgateError as exc:
         if settings.gates_from_base:
             raise
-        return gate_file, [f"could not compare the gate file with the base branch: "
-                           f"{exc.message}"]
+        return gate_file, [
+            f"could not compare the gate file with the base branch: {exc.message}"
+        ]
     if raw is None:
-        return gate_file, ["the gate file is new in this pull request: nothing to "
-                           "compare it with"]
+        return gate_file, [
+            "the gate file is new in this pull request: nothing to compare it with"
+        ]
     try:
         base = parse_gate_file(raw.decode("utf-8-sig"), f"{settings.gates}@base")
     except (ConfigError, UnicodeDecodeError):
-        return gate_file, ["the base branch's gate file does not validate; the pull "
-                           "request's version is used"]
+        return gate_file, [
+            "the base branch's gate file does not validate; the pull "
+            "request's version is used"
+        ]
     changes = compare(base, gate_file)
     verbs = {"loosened": "loosens", "changed": "changes"}
-    notes = [f"this pull request {verbs[c.kind]} the gate: {c.metric}: {c.text}"
-             for c in changes if c.kind != "tightened"]
+    notes = [
+        f"this pull request {verbs[c.kind]} the gate: {c.metric}: {c.text}"
+        for c in changes
+        if c.kind != "tightened"
+    ]
     tightened = [f"{c.metric}: {c.text}" for c in changes if c.kind == "tightened"]
     if tightened:
         runner.info("the pull request tightens the gate: " + "; ".join(tightened))
     if settings.gates_from_base:
         if changes:
-            notes.append("judged with the base branch's gate file (gates-from-base); "
-                         "this pull request's changes to it are not applied")
+            notes.append(
+                "judged with the base branch's gate file (gates-from-base); "
+                "this pull request's changes to it are not applied"
+            )
         return base, notes
     return gate_file, notes
 
@@ -129,30 +141,43 @@ def _with_notes(verdict: Verdict, notes: list[str]) -> Verdict:
     if not notes:
         return verdict
     status = Status.WARN if verdict.status is Status.PASS else verdict.status
-    return dataclasses.replace(verdict, status=status,
-                               warnings=(*verdict.warnings, *notes))
+    return dataclasses.replace(
+        verdict, status=status, warnings=(*verdict.warnings, *notes)
+    )
 
 
 def _report_problem(runner: Runner, problem: str, *, is_config: bool) -> None:
     match = _WHERE.match(problem)
     title = "qgate: configuration error" if is_config else "qgate: could not evaluate"
     if match:
-        runner.error(problem, file=match["file"], line=match["line"],
-                     col=match["col"], title=title)
+        runner.error(
+            problem,
+            file=match["file"],
+            line=match["line"],
+            col=match["col"],
+            title=title,
+        )
     else:
         runner.error(problem, title=title)
 
 
-def report(settings: Settings, runner: Runner, verdict: Verdict,
-           gate_file: GateFile | None, clients: _Clients | None = None) -> None:
+def report(
+    settings: Settings,
+    runner: Runner,
+    verdict: Verdict,
+    gate_file: GateFile | None,
+    clients: _Clients | None = None,
+) -> None:
     """Write the verdict to every destination; one failing write spoils no other."""
     runner.info(render_text(verdict))
     if gate_file and runner.in_actions:
         _annotate_failures(runner, verdict, gate_file)
     markdown = render_markdown(verdict, run_url=settings.run_url)
     if runner.errors_dropped:
-        markdown += (f"\n{runner.errors_dropped} more errors were not annotated "
-                     "(GitHub shows 10 per step); they are listed above.\n")
+        markdown += (
+            f"\n{runner.errors_dropped} more errors were not annotated "
+            "(GitHub shows 10 per step); they are listed above.\n"
+        )
     outputs = {
         "passed": "true" if verdict.passed else "false",
         "verdict": verdict.status.value,
@@ -160,8 +185,10 @@ def report(settings: Settings, runner: Runner, verdict: Verdict,
         "baseline-ref": verdict.baseline.label,
         "comment-id": "",
     }
-    for key, path, text in (("report-path", settings.markdown_path, markdown),
-                            ("json-path", settings.json_path, render_json(verdict))):
+    for key, path, text in (
+        ("report-path", settings.markdown_path, markdown),
+        ("json-path", settings.json_path, render_json(verdict)),
+    ):
         outputs[key] = ""
         if path:
             try:
@@ -172,8 +199,9 @@ def report(settings: Settings, runner: Runner, verdict: Verdict,
     runner.write_summary(markdown)
     outputs["comment-id"] = _comment(settings, runner, verdict, clients)
     runner.set_outputs(outputs)
-    runner.notice(f"qgate {verdict.name}: {verdict.status.value.upper()} — "
-                  f"{_short(verdict)}")
+    runner.notice(
+        f"qgate {verdict.name}: {verdict.status.value.upper()} — {_short(verdict)}"
+    )
 
 
 def _short(verdict: Verdict) -> str:
@@ -188,13 +216,16 @@ def _annotate_failures(runner: Runner, verdict: Verdict, gate_file: GateFile) ->
             continue
         runner.error(
             f"{result.gate.metric}: {result.reason}",
-            file=gate_file.path, line=result.gate.line, col=result.gate.col,
+            file=gate_file.path,
+            line=result.gate.line,
+            col=result.gate.col,
             title=f"qgate: gate on {result.gate.metric[:60]} failed",
         )
 
 
-def _comment(settings: Settings, runner: Runner, verdict: Verdict,
-             clients: _Clients | None) -> str:
+def _comment(
+    settings: Settings, runner: Runner, verdict: Verdict, clients: _Clients | None
+) -> str:
     """Upsert the pull-request comment when asked to; returns its id or ""."""
     if settings.comment == "never" or clients is None:
         return ""
@@ -202,14 +233,22 @@ def _comment(settings: Settings, runner: Runner, verdict: Verdict,
         return ""
     from qgate.comment import upsert_comment
 
-    body = render_markdown(verdict, run_url=settings.run_url, for_comment=True,
-                           marker="", budget=COMMENT_BUDGET_CHARS)
+    body = render_markdown(
+        verdict,
+        run_url=settings.run_url,
+        for_comment=True,
+        marker="",
+        budget=COMMENT_BUDGET_CHARS,
+    )
     try:
         return upsert_comment(settings, runner, verdict, body, clients)
     except QgateError as exc:
         runner.warning(exc.message, title="qgate: comment not posted")
     except Exception as exc:  # noqa: BLE001 - a comment must never cost the verdict
         runner.debug(traceback.format_exc())
-        runner.warning(f"could not comment ({type(exc).__name__}); the verdict, "
-                       "summary and outputs are unaffected", title="qgate: comment")
+        runner.warning(
+            f"could not comment ({type(exc).__name__}); the verdict, "
+            "summary and outputs are unaffected",
+            title="qgate: comment",
+        )
     return ""

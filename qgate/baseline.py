@@ -1,4 +1,4 @@
-"""Find the previous release's metrics: a local file here, GitHub sources in ``remote``."""
+"""Find the previous release's metrics: a local file here, GitHub in ``remote``."""
 
 from __future__ import annotations
 
@@ -30,8 +30,9 @@ def choose_source(settings: Settings, spec: BaselineSpec) -> str:
     )
 
 
-def fetch_baseline(settings: Settings, spec: BaselineSpec,
-                   client: Any = None) -> BaselineInfo:
+def fetch_baseline(
+    settings: Settings, spec: BaselineSpec, client: Any = None
+) -> BaselineInfo:
     """Return the baseline to compare with (``metrics`` is None when none exists)."""
     source = choose_source(settings, spec)
     if source == "none":

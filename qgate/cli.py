@@ -26,23 +26,39 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--gates", required=True, help="gate file (YAML)")
     check.add_argument("--metrics", required=True, help="candidate metrics (JSON/YAML)")
     group = check.add_mutually_exclusive_group()
-    group.add_argument("--baseline", metavar="FILE", default="",
-                       help="previous release's metrics file")
-    group.add_argument("--no-baseline", action="store_true",
-                       help="judge as a first release (when-missing applies)")
-    group.add_argument("--baseline-source", default="",
-                       choices=["release", "artifact", "branch", "file", "none"],
-                       help="override baseline.source of the gate file")
+    group.add_argument(
+        "--baseline", metavar="FILE", default="", help="previous release's metrics file"
+    )
+    group.add_argument(
+        "--no-baseline",
+        action="store_true",
+        help="judge as a first release (when-missing applies)",
+    )
+    group.add_argument(
+        "--baseline-source",
+        default="",
+        choices=["release", "artifact", "branch", "file", "none"],
+        help="override baseline.source of the gate file",
+    )
     check.add_argument("--baseline-tag", default="", help="exact release tag")
-    check.add_argument("--repo", default="", help="owner/name (default "
-                       "$GITHUB_REPOSITORY)")
-    check.add_argument("--json", metavar="PATH", default="",
-                       help="write the machine-readable verdict here")
-    check.add_argument("--markdown", metavar="PATH", default="",
-                       help="write the Markdown verdict here")
-    check.add_argument("--comment", default="never",
-                       choices=["always", "on-failure", "never"],
-                       help="post the verdict on the pull request (default never)")
+    check.add_argument(
+        "--repo", default="", help="owner/name (default $GITHUB_REPOSITORY)"
+    )
+    check.add_argument(
+        "--json",
+        metavar="PATH",
+        default="",
+        help="write the machine-readable verdict here",
+    )
+    check.add_argument(
+        "--markdown", metavar="PATH", default="", help="write the Markdown verdict here"
+    )
+    check.add_argument(
+        "--comment",
+        default="never",
+        choices=["always", "on-failure", "never"],
+        help="post the verdict on the pull request (default never)",
+    )
     check.add_argument("--comment-key", default="")
 
     validate = commands.add_parser("validate", help="check gate files only")

@@ -13,7 +13,7 @@ from qgate.runner import Runner
 from qgate.settings import Settings
 
 MARKER_PREFIX = "<!-- qgate:"
-FORK_HELP = ("https://github.com/qgate-dev/quality-gate#pull-requests-from-forks")
+FORK_HELP = "https://github.com/qgate-dev/quality-gate#pull-requests-from-forks"
 BOT_LOGIN = "github-actions[bot]"
 
 
@@ -44,23 +44,33 @@ def find_pull_request(settings: Settings, client: Client | None) -> PullRequest:
         for pr in repo.get_pulls(state="open"):
             repo_name = pr.head.repo.full_name if pr.head.repo else ""
             if pr.head.sha == found.head_sha and (
-                    not found.head_repo or repo_name == found.head_repo):
+                not found.head_repo or repo_name == found.head_repo
+            ):
                 return int(pr.number)
         return None
 
-    number = call(client, "open pull requests", by_head,
-                  permission="pull-requests: read")
-    return PullRequest(number=number, head_sha=found.head_sha,
-                       head_repo=found.head_repo, is_fork=found.is_fork)
+    number = call(
+        client, "open pull requests", by_head, permission="pull-requests: read"
+    )
+    return PullRequest(
+        number=number,
+        head_sha=found.head_sha,
+        head_repo=found.head_repo,
+        is_fork=found.is_fork,
+    )
 
 
-def upsert_comment(settings: Settings, runner: Runner, verdict: Verdict, body: str,
-                   clients: Any) -> str:
+def upsert_comment(
+    settings: Settings, runner: Runner, verdict: Verdict, body: str, clients: Any
+) -> str:
     """Create or update the comment; returns its id, or "" when none applies."""
     if not settings.repository or not settings.event_name:
         return ""
-    if pull_request(settings.event_name, load_event(settings.event_path)).number is None \
-            and settings.event_name != "workflow_run":
+    if (
+        pull_request(settings.event_name, load_event(settings.event_path)).number
+        is None
+        and settings.event_name != "workflow_run"
+    ):
         runner.info(f"no pull request for event '{settings.event_name}': no comment")
         return ""
     client = clients.get()
@@ -83,44 +93,73 @@ def upsert_comment(settings: Settings, runner: Runner, verdict: Verdict, body: s
         return mine
 
     try:
-        found = call(client, f"comments of pull request #{pr.number}", existing,
-                     permission="pull-requests: read")
+        found = call(
+            client,
+            f"comments of pull request #{pr.number}",
+            existing,
+            permission="pull-requests: read",
+        )
         if found is not None:
-            call(client, "the comment update", lambda: found.edit(text),
-                 permission="pull-requests: write", is_write=True)
+            call(
+                client,
+                "the comment update",
+                lambda: found.edit(text),
+                permission="pull-requests: write",
+                is_write=True,
+            )
             return str(found.id)
         return _create(client, issue, text, existing, pr)
     except GitHubError as exc:
         raise _comment_error(exc, pr) from None
 
 
-def _create(client: Client, issue: Any, text: str, existing: Any,
-            pr: PullRequest) -> str:
+def _create(
+    client: Client, issue: Any, text: str, existing: Any, pr: PullRequest
+) -> str:
     try:
-        created = call(client, "the comment", lambda: issue.create_comment(text),
-                       permission="pull-requests: write", is_write=True)
+        created = call(
+            client,
+            "the comment",
+            lambda: issue.create_comment(text),
+            permission="pull-requests: write",
+            is_write=True,
+        )
     except GitHubError as exc:
         if exc.status and exc.status < 500:
             raise
         # The write may have landed before the failure: look before writing again.
-        found = call(client, f"comments of pull request #{pr.number}", existing,
-                     permission="pull-requests: read")
+        found = call(
+            client,
+            f"comments of pull request #{pr.number}",
+            existing,
+            permission="pull-requests: read",
+        )
         if found is not None:
             return str(found.id)
-        created = call(client, "the comment", lambda: issue.create_comment(text),
-                       permission="pull-requests: write", is_write=True)
+        created = call(
+            client,
+            "the comment",
+            lambda: issue.create_comment(text),
+            permission="pull-requests: write",
+            is_write=True,
+        )
     return str(created.id)
 
 
 def _comment_error(exc: GitHubError, pr: PullRequest) -> GitHubError:
     if exc.status == 403:
-        why = ("the pull request comes from a fork, whose token is read-only"
-               if pr.is_fork else "the token cannot write comments")
+        why = (
+            "the pull request comes from a fork, whose token is read-only"
+            if pr.is_fork
+            else "the token cannot write comments"
+        )
         return GitHubError(
             f"could not comment on pull request #{pr.number}: {why} (HTTP 403). The "
             "verdict, summary and outputs are unaffected. Grant 'pull-requests: write', "
             f"or for forks use the two-stage workflow_run setup: {FORK_HELP}",
             status=403,
         )
-    return GitHubError(f"could not comment on pull request #{pr.number}: "
-                       f"{exc.message}", status=exc.status)
+    return GitHubError(
+        f"could not comment on pull request #{pr.number}: {exc.message}",
+        status=exc.status,
+    )

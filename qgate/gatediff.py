@@ -29,13 +29,16 @@ def compare(base: GateFile, head: GateFile) -> list[Change]:
             changes.append(Change(metric, "loosened", f"{what} removed"))
             continue
         changes.extend(_compare_gate(gate, new[metric]))
-    for metric, gate in new.items():
+    for metric in new:
         if metric not in old:
             changes.append(Change(metric, "tightened", "gate added"))
     if base.baseline.when_missing != head.baseline.when_missing:
         before, after = base.baseline.when_missing, head.baseline.when_missing
-        kind = ("loosened" if _MISSING_ORDER[after] > _MISSING_ORDER[before]
-                else "tightened")
+        kind = (
+            "loosened"
+            if _MISSING_ORDER[after] > _MISSING_ORDER[before]
+            else "tightened"
+        )
         changes.append(Change("baseline", kind, f"when-missing {before} → {after}"))
     return changes
 
@@ -53,21 +56,39 @@ def _compare_gate(old: Gate, new: Gate) -> list[Change]:
     metric = old.metric
     changes = []
     if old.is_blocking and not new.is_blocking:
-        changes.append(Change(metric, "loosened", "blocking gate turned into a warning"))
+        changes.append(
+            Change(metric, "loosened", "blocking gate turned into a warning")
+        )
     elif new.is_blocking and not old.is_blocking:
-        changes.append(Change(metric, "tightened", "warning turned into a blocking gate"))
+        changes.append(
+            Change(metric, "tightened", "warning turned into a blocking gate")
+        )
     if new.optional and not old.optional:
         changes.append(Change(metric, "loosened", "made optional"))
-    changes += _bound(metric, "lower bound", _low(old), _low(new), higher_is_tighter=True)
-    changes += _bound(metric, "upper bound", _high(old), _high(new),
-                      higher_is_tighter=False)
-    changes += _tolerance(metric, "max-regression", old.max_regression,
-                          new.max_regression, larger_is_looser=True)
-    changes += _tolerance(metric, "min-improvement", old.min_improvement,
-                          new.min_improvement, larger_is_looser=False)
+    changes += _bound(
+        metric, "lower bound", _low(old), _low(new), higher_is_tighter=True
+    )
+    changes += _bound(
+        metric, "upper bound", _high(old), _high(new), higher_is_tighter=False
+    )
+    changes += _tolerance(
+        metric,
+        "max-regression",
+        old.max_regression,
+        new.max_regression,
+        larger_is_looser=True,
+    )
+    changes += _tolerance(
+        metric,
+        "min-improvement",
+        old.min_improvement,
+        new.min_improvement,
+        larger_is_looser=False,
+    )
     if old.direction and new.direction and old.direction != new.direction:
-        changes.append(Change(metric, "changed",
-                              f"direction {old.direction} → {new.direction}"))
+        changes.append(
+            Change(metric, "changed", f"direction {old.direction} → {new.direction}")
+        )
     return changes
 
 
@@ -94,8 +115,14 @@ def _show(bound: Bound | None, lower: bool) -> str:
     return f"{symbol} {value}"
 
 
-def _bound(metric: str, label: str, old: Bound | None, new: Bound | None, *,
-           higher_is_tighter: bool) -> list[Change]:
+def _bound(
+    metric: str,
+    label: str,
+    old: Bound | None,
+    new: Bound | None,
+    *,
+    higher_is_tighter: bool,
+) -> list[Change]:
     if old == new:
         return []
     text = f"{label} {_show(old, higher_is_tighter)} → {_show(new, higher_is_tighter)}"
@@ -109,8 +136,14 @@ def _bound(metric: str, label: str, old: Bound | None, new: Bound | None, *,
     return [Change(metric, "tightened" if new_key > old_key else "loosened", text)]
 
 
-def _tolerance(metric: str, rule: str, old: Tolerance | None, new: Tolerance | None,
-               *, larger_is_looser: bool) -> list[Change]:
+def _tolerance(
+    metric: str,
+    rule: str,
+    old: Tolerance | None,
+    new: Tolerance | None,
+    *,
+    larger_is_looser: bool,
+) -> list[Change]:
     if old == new:
         return []
     text = f"{rule} {old or 'none'} → {new or 'none'}"
@@ -121,5 +154,6 @@ def _tolerance(metric: str, rule: str, old: Tolerance | None, new: Tolerance | N
     if old.is_percent != new.is_percent:
         return [Change(metric, "changed", text)]
     larger = new.amount > old.amount
-    return [Change(metric, "loosened" if larger == larger_is_looser else "tightened",
-                   text)]
+    return [
+        Change(metric, "loosened" if larger == larger_is_looser else "tightened", text)
+    ]

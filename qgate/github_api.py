@@ -67,8 +67,14 @@ def make_client(settings: Settings) -> Client:
     return Client(github=github, settings=settings)
 
 
-def call(client: Client, what: str, action: Callable[[], T], *,
-         permission: str = "contents: read", is_write: bool = False) -> T:
+def call(
+    client: Client,
+    what: str,
+    action: Callable[[], T],
+    *,
+    permission: str = "contents: read",
+    is_write: bool = False,
+) -> T:
     """Run one API action with bounded retries; failures become GitHubError.
 
     The error's ``status`` keeps the HTTP status, so callers can tell a 404.
@@ -81,11 +87,13 @@ def call(client: Client, what: str, action: Callable[[], T], *,
         try:
             return action()
         except GithubException as exc:
-            wait = _retry_wait(exc.status, exc.headers or {}, _message(exc.data),
-                               attempt)
+            wait = _retry_wait(
+                exc.status, exc.headers or {}, _message(exc.data), attempt
+            )
             if wait is None or is_write:
-                raise _explain(client, what, exc.status, _message(exc.data),
-                               permission) from None
+                raise _explain(
+                    client, what, exc.status, _message(exc.data), permission
+                ) from None
             _wait(client, what, wait, exc.status)
         except (OSError, ValueError) as exc:
             # requests' ConnectionError/Timeout are OSErrors; ValueError covers a
@@ -101,23 +109,31 @@ def _message(data: Any) -> str:
     return str(data or "")[:300]
 
 
-def _retry_wait(status: int, headers: dict[str, Any], message: str,
-                attempt: int) -> float | None:
+def _retry_wait(
+    status: int, headers: dict[str, Any], message: str, attempt: int
+) -> float | None:
     """Seconds to wait before another attempt, or None when it is not worth it."""
     if attempt >= MAX_ATTEMPTS:
         return None
     lowered = {k.lower(): v for k, v in headers.items()}
     is_limited = status == 429 or (
-        status == 403 and ("rate limit" in message.lower()
-                           or lowered.get("x-ratelimit-remaining") == "0"))
+        status == 403
+        and (
+            "rate limit" in message.lower()
+            or lowered.get("x-ratelimit-remaining") == "0"
+        )
+    )
     if is_limited:
         if "retry-after" in lowered:
             return _number(lowered["retry-after"], 60.0)
-        if lowered.get("x-ratelimit-remaining") == "0" and "x-ratelimit-reset" in lowered:
+        if (
+            lowered.get("x-ratelimit-remaining") == "0"
+            and "x-ratelimit-reset" in lowered
+        ):
             return max(0.0, _number(lowered["x-ratelimit-reset"], 0.0) - time.time())
         return 60.0  # GitHub's advice for a secondary limit without a hint
     if status in (500, 502, 503, 504):
-        return FIRST_BACKOFF * 2 ** (attempt - 1)
+        return float(FIRST_BACKOFF * 2 ** (attempt - 1))
     return None
 
 
@@ -141,8 +157,9 @@ def _wait(client: Client, what: str, seconds: float, status: int | None) -> None
     client.sleep(seconds)
 
 
-def _explain(client: Client, what: str, status: int, message: str,
-             permission: str) -> GitHubError:
+def _explain(
+    client: Client, what: str, status: int, message: str, permission: str
+) -> GitHubError:
     repo = client.settings.repository
     detail = f" ({message})" if message else ""
     error = GitHubError(_explanation(what, status, detail, permission, repo))
@@ -150,8 +167,9 @@ def _explain(client: Client, what: str, status: int, message: str,
     return error
 
 
-def _explanation(what: str, status: int, detail: str, permission: str,
-                 repo: str) -> str:
+def _explanation(
+    what: str, status: int, detail: str, permission: str, repo: str
+) -> str:
     if status == 401:
         return (
             f"GitHub rejected the token while fetching {what} (401{detail}) — check the "
@@ -178,12 +196,16 @@ def _explanation(what: str, status: int, detail: str, permission: str,
 def _network_message(client: Client, what: str, exc: Exception) -> str:
     name = type(exc).__name__
     if isinstance(exc, ValueError):
-        return (f"GitHub answered {what} with something that is not JSON ({name}) — "
-                f"check GITHUB_API_URL ({client.settings.api_url}); on GitHub "
-                "Enterprise Server it is https://HOST/api/v3.")
-    return (f"could not reach GitHub for {what} at {client.settings.api_url} ({name}, "
-            f"timeout {client.settings.timeout_seconds} s) — check the network and "
-            "GITHUB_API_URL, or raise timeout-seconds.")
+        return (
+            f"GitHub answered {what} with something that is not JSON ({name}) — "
+            f"check GITHUB_API_URL ({client.settings.api_url}); on GitHub "
+            "Enterprise Server it is https://HOST/api/v3."
+        )
+    return (
+        f"could not reach GitHub for {what} at {client.settings.api_url} ({name}, "
+        f"timeout {client.settings.timeout_seconds} s) — check the network and "
+        "GITHUB_API_URL, or raise timeout-seconds."
+    )
 
 
 def require_json(data: Any, keys: tuple[str, ...], what: str, client: Client) -> None:
@@ -201,8 +223,15 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def download(client: Client, url: str, *, what: str, accept: str, max_bytes: int,
-             permission: str = "contents: read") -> bytes:
+def download(
+    client: Client,
+    url: str,
+    *,
+    what: str,
+    accept: str,
+    max_bytes: int,
+    permission: str = "contents: read",
+) -> bytes:
     """GET ``url`` with the token; follow one redirect without it; cap the size."""
     attempt = 0
     while True:
@@ -223,8 +252,10 @@ def download(client: Client, url: str, *, what: str, accept: str, max_bytes: int
                 raise _explain(client, what, exc.code, message, permission) from None
             _wait(client, what, wait, exc.code)
         except http.client.IncompleteRead as exc:
-            raise GitHubError(f"{what} arrived truncated ({len(exc.partial):,} bytes) "
-                              "— re-run the job.") from None
+            raise GitHubError(
+                f"{what} arrived truncated ({len(exc.partial):,} bytes) "
+                "— re-run the job."
+            ) from None
         except (OSError, ValueError, http.client.HTTPException) as exc:
             if attempt >= MAX_ATTEMPTS:
                 raise GitHubError(_network_message(client, what, exc)) from None
@@ -238,16 +269,19 @@ def _json_or_text(body: str) -> Any:
         return body
 
 
-def _download_once(client: Client, url: str, accept: str, max_bytes: int,
-                   what: str) -> bytes:
+def _download_once(
+    client: Client, url: str, accept: str, max_bytes: int, what: str
+) -> bytes:
     opener = urllib.request.build_opener(_NoRedirect)
     timeout = float(client.settings.timeout_seconds)
-    request = urllib.request.Request(url, headers={"Accept": accept,
-                                                   "User-Agent": "qgate"})
+    request = urllib.request.Request(
+        url, headers={"Accept": accept, "User-Agent": "qgate"}
+    )
     if client.settings.token:
         # Unredirected: urllib would otherwise copy it onto a redirect.
-        request.add_unredirected_header("Authorization",
-                                        f"Bearer {client.settings.token}")
+        request.add_unredirected_header(
+            "Authorization", f"Bearer {client.settings.token}"
+        )
     try:
         response = opener.open(request, timeout=timeout)
     except urllib.error.HTTPError as exc:
@@ -255,7 +289,9 @@ def _download_once(client: Client, url: str, accept: str, max_bytes: int,
             raise
         location = urllib.parse.urljoin(url, exc.headers.get("Location", ""))
         if urllib.parse.urlsplit(location).scheme not in ("https", "http"):
-            raise GitHubError(f"GitHub redirected {what} to an unusable address.") from None
+            raise GitHubError(
+                f"GitHub redirected {what} to an unusable address."
+            ) from None
         # A storage host gets no token: the URL itself is signed.
         plain = urllib.request.Request(location, headers={"User-Agent": "qgate"})
         response = opener.open(plain, timeout=timeout)
@@ -263,15 +299,19 @@ def _download_once(client: Client, url: str, accept: str, max_bytes: int,
         declared = response.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > max_bytes:
             raise GitHubError(_too_big(what, int(declared), max_bytes))
-        data = response.read(max_bytes + 1)
+        data: bytes = response.read(max_bytes + 1)
         if len(data) > max_bytes:
             raise GitHubError(_too_big(what, len(data), max_bytes))
         if declared and declared.isdigit() and len(data) < int(declared):
-            raise GitHubError(f"{what} arrived truncated ({len(data):,} of "
-                              f"{int(declared):,} bytes) — re-run the job.")
+            raise GitHubError(
+                f"{what} arrived truncated ({len(data):,} of "
+                f"{int(declared):,} bytes) — re-run the job."
+            )
         return data
 
 
 def _too_big(what: str, size: int, limit: int) -> str:
-    return (f"{what} is {size:,} bytes, over the {limit:,}-byte limit — a metrics "
-            "file should be small; check that the right file was published.")
+    return (
+        f"{what} is {size:,} bytes, over the {limit:,}-byte limit — a metrics "
+        "file should be small; check that the right file was published."
+    )

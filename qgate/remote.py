@@ -28,8 +28,9 @@ MAX_MEMBER_BYTES = 32 * 1024 * 1024
 MAX_RELEASES_SCANNED = 300
 
 
-def fetch_remote_baseline(settings: Settings, spec: BaselineSpec, source: str,
-                          client: Client | None) -> BaselineInfo:
+def fetch_remote_baseline(
+    settings: Settings, spec: BaselineSpec, source: str, client: Client | None
+) -> BaselineInfo:
     """Fetch the baseline from ``source`` (release, artifact or branch)."""
     client = client or make_client(settings)
     if source == "release":
@@ -47,7 +48,9 @@ def _from_release(client: Client, spec: BaselineSpec) -> BaselineInfo:
     asset_name = client.settings.baseline_asset or spec.asset
     tag = client.settings.baseline_tag or spec.tag
     if tag:
-        release = call(client, f"release {tag}", lambda: _complete(repo.get_release(tag)))
+        release = call(
+            client, f"release {tag}", lambda: _complete(repo.get_release(tag))
+        )
         return _release_baseline(client, release, asset_name, [])
     if not spec.tag_pattern and not spec.prereleases:
         latest = _latest_release(client)
@@ -59,13 +62,15 @@ def _from_release(client: Client, spec: BaselineSpec) -> BaselineInfo:
     if not candidates:
         what = f"matching '{spec.tag_pattern}'" if spec.tag_pattern else "published"
         return _missing(f"no release {what} exists yet")
-    skipped = []
+    skipped: list[str] = []
     for release in candidates:
         if _asset(release, asset_name) is not None:
             return _release_baseline(client, release, asset_name, skipped)
         skipped.append(str(release.tag_name))
-    return _missing(f"no release has an asset named '{asset_name}' (checked "
-                    f"{len(skipped)}: {', '.join(skipped[:5])})")
+    return _missing(
+        f"no release has an asset named '{asset_name}' (checked "
+        f"{len(skipped)}: {', '.join(skipped[:5])})"
+    )
 
 
 def _complete(obj: Any) -> Any:
@@ -78,14 +83,18 @@ def _latest_release(client: Client) -> Any:
     """GitHub's latest release, or None once a 404 is confirmed to mean 'none'."""
     repo = client.repo
     try:
-        release = call(client, "the latest release",
-                       lambda: _complete(repo.get_latest_release()))
+        release = call(
+            client, "the latest release", lambda: _complete(repo.get_latest_release())
+        )
     except GitHubError as exc:
         if exc.status != 404:
             raise
         # GitHub also answers 404 for "no access": confirm the repository is visible.
-        call(client, f"repository {client.settings.repository}",
-             lambda: _complete(client.github.get_repo(client.settings.repository)))
+        call(
+            client,
+            f"repository {client.settings.repository}",
+            lambda: _complete(client.github.get_repo(client.settings.repository)),
+        )
         return None
     require_json(release.raw_data, ("tag_name", "assets"), "the latest release", client)
     return release
@@ -114,13 +123,15 @@ def _ranked_releases(client: Client, spec: BaselineSpec) -> list[Any]:
             require_json(None, ("tag_name",), "the list of releases", client)
         if release.draft or (release.prerelease and not spec.prereleases):
             continue
-        if spec.tag_pattern and not fnmatch.fnmatchcase(release.tag_name,
-                                                        spec.tag_pattern):
+        if spec.tag_pattern and not fnmatch.fnmatchcase(
+            release.tag_name, spec.tag_pattern
+        ):
             continue
         eligible.append(release)
     if spec.tag_pattern:
-        eligible.sort(key=lambda r: (_version_key(r.tag_name), _created(r)),
-                      reverse=True)
+        eligible.sort(
+            key=lambda r: (_version_key(r.tag_name), _created(r)), reverse=True
+        )
     else:
         eligible.sort(key=_created, reverse=True)
     return eligible
@@ -136,7 +147,7 @@ _PRE = re.compile(r"[-.+_]?(rc|alpha|beta|pre|preview|dev)[-.]?\d*$", re.IGNOREC
 def _version_key(tag: str) -> tuple[tuple[int, ...], int, tuple[int, ...]]:
     """Order tags by the numbers in them; a final release sorts above its -rc."""
     pre = _PRE.search(tag)
-    core, suffix = (tag[: pre.start()], tag[pre.start():]) if pre else (tag, "")
+    core, suffix = (tag[: pre.start()], tag[pre.start() :]) if pre else (tag, "")
     numbers = tuple(int(n) for n in re.findall(r"\d+", core))
     return numbers, 0 if pre else 1, tuple(int(n) for n in re.findall(r"\d+", suffix))
 
@@ -148,19 +159,27 @@ def _asset(release: Any, name: str) -> Any:
     return None
 
 
-def _release_baseline(client: Client, release: Any, asset_name: str,
-                      skipped: list[str]) -> BaselineInfo:
+def _release_baseline(
+    client: Client, release: Any, asset_name: str, skipped: list[str]
+) -> BaselineInfo:
     tag = str(release.tag_name)
     asset = _asset(release, asset_name)
     if asset is None:
         return _missing(f"release {tag} has no asset named '{asset_name}'")
-    raw = download(client, asset.url, what=f"asset {asset_name} of release {tag}",
-                   accept="application/octet-stream", max_bytes=MAX_ASSET_BYTES)
+    raw = download(
+        client,
+        asset.url,
+        what=f"asset {asset_name} of release {tag}",
+        accept="application/octet-stream",
+        max_bytes=MAX_ASSET_BYTES,
+    )
     metrics = parse_metrics_bytes(raw, f"release {tag}: {asset_name}")
     warnings = []
     if skipped:
-        warnings.append(f"newer releases were passed over because they lack "
-                        f"'{asset_name}': {', '.join(skipped[:5])}")
+        warnings.append(
+            f"newer releases were passed over because they lack "
+            f"'{asset_name}': {', '.join(skipped[:5])}"
+        )
     target = str(release.target_commitish or "")
     when = release.published_at or release.created_at
     return BaselineInfo(
@@ -180,17 +199,26 @@ def _missing(reason: str) -> BaselineInfo:
 # -- artifacts ----------------------------------------------------------------------
 def _from_artifact(client: Client, spec: BaselineSpec) -> BaselineInfo:
     if not spec.workflow:
-        raise ConfigError("baseline source 'artifact' needs baseline.workflow (the "
-                          "workflow file that uploads the metrics, e.g. release.yml).")
+        raise ConfigError(
+            "baseline source 'artifact' needs baseline.workflow (the "
+            "workflow file that uploads the metrics, e.g. release.yml)."
+        )
     repo = client.repo
     full_name = client.settings.repository
-    default_branch = call(client, f"repository {full_name}",
-                          lambda: str(repo.default_branch), permission="metadata: read")
+    default_branch = call(
+        client,
+        f"repository {full_name}",
+        lambda: str(repo.default_branch),
+        permission="metadata: read",
+    )
 
     def newest_run() -> Any:
         runs = repo.get_workflow(spec.workflow).get_runs(
-            branch=default_branch, event="push", status="success",
-            exclude_pull_requests=True)
+            branch=default_branch,
+            event="push",
+            status="success",
+            exclude_pull_requests=True,
+        )
         for index, run in enumerate(runs):
             head = run.head_repository.full_name if run.head_repository else None
             if head == full_name:  # never a fork's branch of the same name
@@ -199,18 +227,28 @@ def _from_artifact(client: Client, spec: BaselineSpec) -> BaselineInfo:
                 break
         return None
 
-    run = call(client, f"runs of workflow {spec.workflow}", newest_run,
-               permission="actions: read")
+    run = call(
+        client,
+        f"runs of workflow {spec.workflow}",
+        newest_run,
+        permission="actions: read",
+    )
     if run is None:
-        return _missing(f"no successful push run of {spec.workflow} on "
-                        f"{default_branch}")
+        return _missing(
+            f"no successful push run of {spec.workflow} on {default_branch}"
+        )
     run_id = run.id
-    artifacts = call(client, f"artifacts of run {run_id}",
-                     lambda: list(run.get_artifacts()), permission="actions: read")
+    artifacts = call(
+        client,
+        f"artifacts of run {run_id}",
+        lambda: list(run.get_artifacts()),
+        permission="actions: read",
+    )
     matching = [a for a in artifacts if a.name == spec.artifact]
     if not matching:
-        return _missing(f"run {run_id} of {spec.workflow} has no artifact "
-                        f"'{spec.artifact}'")
+        return _missing(
+            f"run {run_id} of {spec.workflow} has no artifact '{spec.artifact}'"
+        )
     artifact = matching[0]
     if artifact.expired:
         raise GitHubError(
@@ -218,10 +256,14 @@ def _from_artifact(client: Client, spec: BaselineSpec) -> BaselineInfo:
             f"{str(artifact.expires_at)[:10]} — re-run {spec.workflow} on "
             f"{default_branch}, or keep artifacts longer (retention-days)."
         )
-    zipped = download(client, artifact.archive_download_url,
-                      what=f"artifact '{spec.artifact}' of run {run_id}",
-                      accept="application/vnd.github+json", max_bytes=MAX_ZIP_BYTES,
-                      permission="actions: read")
+    zipped = download(
+        client,
+        artifact.archive_download_url,
+        what=f"artifact '{spec.artifact}' of run {run_id}",
+        accept="application/vnd.github+json",
+        max_bytes=MAX_ZIP_BYTES,
+        permission="actions: read",
+    )
     raw = read_member(zipped, spec.asset, f"artifact '{spec.artifact}'")
     return BaselineInfo(
         metrics=parse_metrics_bytes(raw, f"artifact {spec.artifact}: {spec.asset}"),
@@ -237,8 +279,9 @@ def read_member(zipped: bytes, member: str, what: str) -> bytes:
     try:
         archive = zipfile.ZipFile(io.BytesIO(zipped))
     except zipfile.BadZipFile:
-        raise GitHubError(f"{what} is not a valid zip archive — re-run the workflow "
-                          "that uploads it.") from None
+        raise GitHubError(
+            f"{what} is not a valid zip archive — re-run the workflow that uploads it."
+        ) from None
     with archive:
         names = [i.filename for i in archive.infolist()]
         for info in archive.infolist():
@@ -248,24 +291,31 @@ def read_member(zipped: bytes, member: str, what: str) -> bytes:
             if name != member:
                 continue
             if info.file_size > MAX_MEMBER_BYTES:
-                raise GitHubError(f"{what}: {member} is {info.file_size:,} bytes, over "
-                                  f"the {MAX_MEMBER_BYTES:,}-byte limit.")
+                raise GitHubError(
+                    f"{what}: {member} is {info.file_size:,} bytes, over "
+                    f"the {MAX_MEMBER_BYTES:,}-byte limit."
+                )
             with archive.open(info) as handle:
                 data = handle.read(MAX_MEMBER_BYTES + 1)
             if len(data) > MAX_MEMBER_BYTES:
-                raise GitHubError(f"{what}: {member} expands beyond "
-                                  f"{MAX_MEMBER_BYTES:,} bytes.")
+                raise GitHubError(
+                    f"{what}: {member} expands beyond {MAX_MEMBER_BYTES:,} bytes."
+                )
             return data
     shown = ", ".join(names[:5]) or "nothing"
-    raise GitHubError(f"{what} has no file named '{member}' (it holds {shown}) — set "
-                      "baseline.asset to the file's name inside the artifact.")
+    raise GitHubError(
+        f"{what} has no file named '{member}' (it holds {shown}) — set "
+        "baseline.asset to the file's name inside the artifact."
+    )
 
 
 # -- a file on a ref ----------------------------------------------------------------
 def _from_branch(client: Client, spec: BaselineSpec) -> BaselineInfo:
     if not spec.path:
-        raise ConfigError("baseline source 'branch' needs baseline.path (the metrics "
-                          "file in the repository) and optionally baseline.ref.")
+        raise ConfigError(
+            "baseline source 'branch' needs baseline.path (the metrics "
+            "file in the repository) and optionally baseline.ref."
+        )
     ref = spec.ref or ""
     raw = fetch_file(client, spec.path, ref)
     if raw is None:
@@ -273,19 +323,26 @@ def _from_branch(client: Client, spec: BaselineSpec) -> BaselineInfo:
     where = f"{spec.path}@{ref}" if ref else spec.path
     server = client.settings.server_url
     url = f"{server}/{client.settings.repository}/blob/{ref or 'HEAD'}/{spec.path}"
-    return BaselineInfo(metrics=parse_metrics_bytes(raw, where), label=f"file {where}",
-                        url=url)
+    return BaselineInfo(
+        metrics=parse_metrics_bytes(raw, where), label=f"file {where}", url=url
+    )
 
 
 def fetch_file(client: Client, path: str, ref: str) -> bytes | None:
     """A file's bytes on ``ref`` (any size up to the cap), or None when absent."""
     quoted = urllib.parse.quote(path.lstrip("/"))
-    url = f"{client.settings.api_url}/repos/{client.settings.repository}/contents/{quoted}"
+    repo_api = f"{client.settings.api_url}/repos/{client.settings.repository}"
+    url = f"{repo_api}/contents/{quoted}"
     if ref:
         url += "?ref=" + urllib.parse.quote(ref, safe="")
     try:
-        return download(client, url, what=f"file {path}", max_bytes=MAX_ASSET_BYTES,
-                        accept="application/vnd.github.raw+json")
+        return download(
+            client,
+            url,
+            what=f"file {path}",
+            max_bytes=MAX_ASSET_BYTES,
+            accept="application/vnd.github.raw+json",
+        )
     except GitHubError as exc:
         if exc.status == 404:
             return None
@@ -302,8 +359,15 @@ def _check_age(info: BaselineInfo, spec: BaselineSpec) -> BaselineInfo:
     age = (datetime.date.today() - when).days
     if age <= spec.max_age_days:
         return info
-    warning = (f"the baseline ({info.label}) is {age} days old, over max-age-days "
-               f"{spec.max_age_days}")
-    return BaselineInfo(metrics=info.metrics, label=info.label, url=info.url,
-                        commit=info.commit, date=info.date,
-                        warnings=(*info.warnings, warning))
+    warning = (
+        f"the baseline ({info.label}) is {age} days old, over max-age-days "
+        f"{spec.max_age_days}"
+    )
+    return BaselineInfo(
+        metrics=info.metrics,
+        label=info.label,
+        url=info.url,
+        commit=info.commit,
+        date=info.date,
+        warnings=(*info.warnings, warning),
+    )

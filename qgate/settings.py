@@ -73,15 +73,18 @@ def _boolean(name: str, value: str) -> bool:
         return True
     if value in ("false", "False", "FALSE", ""):
         return False
-    raise ConfigError(f"input '{name}': '{value[:40]}' is not a boolean — use true or "
-                      "false.")
+    raise ConfigError(
+        f"input '{name}': '{value[:40]}' is not a boolean — use true or false."
+    )
 
 
 def _seconds(name: str, value: str, default: str) -> decimal.Decimal:
     text = value or default
     if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", text):
-        raise ConfigError(f"input '{name}': '{text[:40]}' is not a number of seconds — "
-                          f"write a number such as {default}.")
+        raise ConfigError(
+            f"input '{name}': '{text[:40]}' is not a number of seconds — "
+            f"write a number such as {default}."
+        )
     return decimal.Decimal(text)
 
 
@@ -91,8 +94,10 @@ def from_env(env: Mapping[str, str]) -> Settings:
     metrics = read_input(env, "metrics")
     for name, value in (("gates", gates), ("metrics", metrics)):
         if not value:
-            raise ConfigError(f"input '{name}' is empty — set it in the step's 'with:' "
-                              "block to a path in the workspace.")
+            raise ConfigError(
+                f"input '{name}' is empty — set it in the step's 'with:' "
+                "block to a path in the workspace."
+            )
     source = read_input(env, "baseline-source")
     if source:
         _choice("baseline-source", source, BASELINE_SOURCES)
@@ -103,8 +108,7 @@ def from_env(env: Mapping[str, str]) -> Settings:
         baseline_source=source,
         baseline_tag=read_input(env, "baseline-tag"),
         baseline_asset=read_input(env, "baseline-asset"),
-        gates_from_base=_boolean("gates-from-base",
-                                 read_input(env, "gates-from-base")),
+        gates_from_base=_boolean("gates-from-base", read_input(env, "gates-from-base")),
         json_path=read_input(env, "json-path", ".qgate/verdict.json"),
         markdown_path=read_input(env, "markdown-path", ".qgate/verdict.md"),
         token=read_input(env, "github-token"),
@@ -117,10 +121,12 @@ def from_env(env: Mapping[str, str]) -> Settings:
         comment=_choice("comment", read_input(env, "comment", "always"), COMMENT_MODES),
         comment_key=read_input(env, "comment-key"),
         comment_author=read_input(env, "comment-author", "github-actions[bot]"),
-        max_wait_seconds=_seconds("max-wait-seconds",
-                                  read_input(env, "max-wait-seconds"), "60"),
-        timeout_seconds=_seconds("timeout-seconds",
-                                 read_input(env, "timeout-seconds"), "15"),
+        max_wait_seconds=_seconds(
+            "max-wait-seconds", read_input(env, "max-wait-seconds"), "60"
+        ),
+        timeout_seconds=_seconds(
+            "timeout-seconds", read_input(env, "timeout-seconds"), "15"
+        ),
     )
 
 
@@ -146,6 +152,8 @@ def in_workspace(path: str, env: Mapping[str, str] | None = None) -> str:
     full = os.path.realpath(os.path.join(workspace, path))
     root = os.path.realpath(workspace)
     if full != root and not full.startswith(root + os.sep):
-        raise ConfigError(f"{path}: the path leaves the workspace ({workspace}) — use a "
-                          "path inside the repository checkout.")
+        raise ConfigError(
+            f"{path}: the path leaves the workspace ({workspace}) — use a "
+            "path inside the repository checkout."
+        )
     return path
