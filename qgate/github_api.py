@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import http.client
 import json
+import math
 import time
 import urllib.error
 import urllib.parse
@@ -41,7 +42,7 @@ class Client:
     @property
     def repo(self) -> Any:
         """The repository of the run (no request is made)."""
-        return self.github.get_repo(self.settings.repository, lazy=True)
+        return self.github.get_repo(self.settings.repository)
 
 
 def make_client(settings: Settings) -> Client:
@@ -57,7 +58,7 @@ def make_client(settings: Settings) -> Client:
     github = Github(
         auth=auth,
         base_url=settings.api_url,
-        timeout=int(settings.timeout_seconds),
+        timeout=max(1, math.ceil(settings.timeout_seconds)),  # PyGithub wants an int
         retry=None,
         per_page=100,
         seconds_between_requests=None,
@@ -98,9 +99,10 @@ def call(
         except (OSError, ValueError) as exc:
             # requests' ConnectionError/Timeout are OSErrors; ValueError covers a
             # body that claims to be JSON and is not.
-            if is_write or attempt >= MAX_ATTEMPTS:
+            backoff = FIRST_BACKOFF * 2 ** (attempt - 1)
+            if is_write or attempt >= MAX_ATTEMPTS or not _fits(client, backoff):
                 raise GitHubError(_network_message(client, what, exc)) from None
-            _wait(client, what, FIRST_BACKOFF * 2 ** (attempt - 1), None)
+            _wait(client, what, backoff, None)
 
 
 def _message(data: Any) -> str:
@@ -142,6 +144,11 @@ def _number(text: Any, default: float) -> float:
         return float(text)
     except (TypeError, ValueError):
         return default
+
+
+def _fits(client: Client, seconds: float) -> bool:
+    """Whether waiting ``seconds`` more stays within max-wait-seconds."""
+    return client.waited + seconds <= float(client.settings.max_wait_seconds)
 
 
 def _wait(client: Client, what: str, seconds: float, status: int | None) -> None:
@@ -257,9 +264,10 @@ def download(
                 "— re-run the job."
             ) from None
         except (OSError, ValueError, http.client.HTTPException) as exc:
-            if attempt >= MAX_ATTEMPTS:
+            backoff = FIRST_BACKOFF * 2 ** (attempt - 1)
+            if attempt >= MAX_ATTEMPTS or not _fits(client, backoff):
                 raise GitHubError(_network_message(client, what, exc)) from None
-            _wait(client, what, FIRST_BACKOFF * 2 ** (attempt - 1), None)
+            _wait(client, what, backoff, None)
 
 
 def _json_or_text(body: str) -> Any:

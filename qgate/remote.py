@@ -15,11 +15,11 @@ import urllib.parse
 import zipfile
 from typing import Any
 
-from qgate.errors import ConfigError, GitHubError
+from qgate.errors import BaselineError, ConfigError, GitHubError
 from qgate.evaluate import BaselineInfo
 from qgate.gatefile import BaselineSpec
 from qgate.github_api import Client, call, download, make_client, require_json
-from qgate.metrics import parse_metrics_bytes
+from qgate.metrics import Metrics, parse_metrics_bytes
 from qgate.settings import Settings
 
 MAX_ASSET_BYTES = 32 * 1024 * 1024
@@ -173,7 +173,7 @@ def _release_baseline(
         accept="application/octet-stream",
         max_bytes=MAX_ASSET_BYTES,
     )
-    metrics = parse_metrics_bytes(raw, f"release {tag}: {asset_name}")
+    metrics = _parse(raw, f"release {tag}: {asset_name}")
     warnings = []
     if skipped:
         warnings.append(
@@ -190,6 +190,17 @@ def _release_baseline(
         date=when.date().isoformat() if when else "",
         warnings=tuple(warnings),
     )
+
+
+def _parse(raw: bytes, source: str) -> Metrics:
+    """Parse downloaded metrics; a corrupt baseline cannot be evaluated (exit 3)."""
+    try:
+        return parse_metrics_bytes(raw, source)
+    except ConfigError as exc:
+        raise BaselineError(
+            f"the baseline is not a readable metrics file: {exc.message} Check what "
+            "the release or workflow published."
+        ) from None
 
 
 def _missing(reason: str) -> BaselineInfo:
@@ -266,7 +277,7 @@ def _from_artifact(client: Client, spec: BaselineSpec) -> BaselineInfo:
     )
     raw = read_member(zipped, spec.asset, f"artifact '{spec.artifact}'")
     return BaselineInfo(
-        metrics=parse_metrics_bytes(raw, f"artifact {spec.artifact}: {spec.asset}"),
+        metrics=_parse(raw, f"artifact {spec.artifact}: {spec.asset}"),
         label=f"artifact {spec.artifact} of {spec.workflow} run {run_id}",
         url=str(run.html_url or ""),
         commit=str(run.head_sha or ""),
@@ -324,7 +335,7 @@ def _from_branch(client: Client, spec: BaselineSpec) -> BaselineInfo:
     server = client.settings.server_url
     url = f"{server}/{client.settings.repository}/blob/{ref or 'HEAD'}/{spec.path}"
     return BaselineInfo(
-        metrics=parse_metrics_bytes(raw, where), label=f"file {where}", url=url
+        metrics=_parse(raw, where), label=f"file {where}", url=url
     )
 
 
