@@ -37,11 +37,11 @@ MAX_BYTES = 1_000_000
 def load_description(package_dir: Path | None) -> dict[str, Any]:
     """Read the full description from an installed package or a fresh `npm pack`."""
     if package_dir is not None:
-        return json.loads((package_dir / SOURCE).read_text(encoding="utf-8"))
+        return _as_object(json.loads((package_dir / SOURCE).read_text("utf-8")))
 
     with tempfile.TemporaryDirectory(prefix="openapi-") as scratch:
         subprocess.run(
-            ["npm", "pack", f"{PACKAGE}@{VERSION}", "--pack-destination", scratch],
+            ["npm", "pack", "--loglevel=error", f"{PACKAGE}@{VERSION}"],
             check=True,
             cwd=scratch,
             stdout=subprocess.DEVNULL,
@@ -51,7 +51,13 @@ def load_description(package_dir: Path | None) -> dict[str, Any]:
             member = archive.extractfile(f"package/{SOURCE}")
             if member is None:
                 raise SystemExit(f"{tarball.name} has no {SOURCE}")
-            return json.loads(member.read().decode("utf-8"))
+            return _as_object(json.loads(member.read().decode("utf-8")))
+
+
+def _as_object(document: Any) -> dict[str, Any]:
+    if not isinstance(document, dict):
+        raise SystemExit(f"{SOURCE} is not a JSON object")
+    return document
 
 
 def _drop_examples(node: Any) -> Any:
@@ -145,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         if current != text:
             print(f"{OUTPUT.relative_to(ROOT)} is stale; rerun {__file__}")
             return 1
+        print(f"{OUTPUT.relative_to(ROOT)} is up to date")
         return 0
 
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)

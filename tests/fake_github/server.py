@@ -84,6 +84,7 @@ class Fault:
     delay: float
     truncate: bool
     host: str
+    handled: bool = False
     hits: int = 0
 
     def matches(self, host: str, request: Request) -> bool:
@@ -289,6 +290,7 @@ class FakeGitHub:
         delay: float = 0.0,
         truncate: bool = False,
         host: str = "api",
+        handled: bool = False,
     ) -> Fault:
         """Make the next `times` matching requests fail (or stall, or break off).
 
@@ -297,6 +299,9 @@ class FakeGitHub:
         `body`: dict/list (sent as JSON), str (HTML if it starts with "<", else
         text) or bytes; by default GitHub's JSON error for the status.
         `times=None` keeps the fault until `clear_faults()`.
+        `handled=True` carries the request out (a POST does create its comment)
+        and only then answers with the fault: a success the client never sees.
+        `host="storage"` targets the storage host instead of the API.
         """
         extra = {key.lower(): value for key, value in (headers or {}).items()}
         data: bytes | None = None
@@ -313,6 +318,7 @@ class FakeGitHub:
             delay=delay,
             truncate=truncate,
             host=host,
+            handled=handled,
         )
         with self._lock:
             self._faults.append(fault)
@@ -675,7 +681,7 @@ class FakeGitHub:
                 return self._answer_web(request), None
             path = path[len(self.api_prefix) :]
 
-        if fault is not None and fault.status is not None:
+        if fault is not None and fault.status is not None and not fault.handled:
             # The injected answer replaces everything, authentication included.
             value = request.headers.get("authorization", "").partition(" ")[2]
             return Reply(fault.status), self.state.tokens.get(value.strip())

@@ -536,6 +536,30 @@ def test_inject__server_error_on_patch_is_not_retried(fake_github):
     assert fake_github.count("PATCH", r"/issues/comments/") == 1
 
 
+def test_inject__handled_fault_lets_a_retried_post_duplicate(fake_github):
+    """A 502 sent after the comment was stored makes PyGithub's POST retry twice."""
+    pr = fake_github.add_pull_request()
+    issue = fake_github.make_client().get_repo(REPO).get_issue(pr.number)
+    fake_github.inject("POST", r"/comments$", 502, handled=True)
+
+    issue.create_comment("verdict")
+
+    assert [c.body for c in fake_github.comments(pr.number)] == ["verdict"] * 2
+
+
+def test_pagination__per_page_is_capped_at_100(fake_github):
+    """`per_page=500` yields pages of 100, with `link` headers to the rest."""
+    pr = fake_github.add_pull_request()
+    for index in range(150):
+        fake_github.add_comment(pr.number, str(index))
+    url = f"{fake_github.api_url}/repos/{REPO}/issues/{pr.number}/comments"
+
+    response = requests.get(url, params={"per_page": 500}, headers=AUTH)
+
+    assert len(response.json()) == 100
+    assert response.links["last"]["url"].endswith("per_page=500&page=2")
+
+
 def test_inject__html_error_page_instead_of_json(fake_github):
     """An injected HTML body arrives as such, with an HTML content type."""
     page = "<html><body>Unicorn! This page is taking too long to load.</body></html>"
