@@ -83,6 +83,7 @@ class Operations:
             "issues/get-comment": self.get_comment,
             "issues/update-comment": self.update_comment,
             "pulls/get": self.get_pull,
+            "pulls/list": self.list_pulls,
             "users/get-authenticated": self.get_user,
         }
 
@@ -436,6 +437,31 @@ class Operations:
         if issue is None or not issue.is_pull_request:
             return not_found("/pulls/pulls#get-a-pull-request")
         return json_reply(200, self.build.pull_request(issue))
+
+    def list_pulls(self, request: Request, caller: Caller) -> Reply:
+        """GET /pulls with `state`, `head` (`owner:ref`), `base` and `direction`."""
+        query = request.query
+        state = query.get("state", "open")
+        if state not in ("open", "closed", "all"):
+            problem = {"resource": "Search", "field": "state", "code": "invalid"}
+            doc = "/pulls/pulls#list-pull-requests"
+            return json_reply(
+                422, validation_error("Validation Failed", [problem], doc)
+            )
+
+        pulls = []
+        for issue in self.state.issues.values():
+            owner = issue.head_repository.split("/", 1)[0]
+            if not issue.is_pull_request or state not in ("all", issue.state):
+                continue
+            if "head" in query and query["head"] != f"{owner}:{issue.head_ref}":
+                continue
+            if "base" in query and query["base"] != issue.base_ref:
+                continue
+            pulls.append(issue)
+        ascending = query.get("direction", "desc") == "asc"
+        pulls.sort(key=lambda issue: issue.number, reverse=not ascending)
+        return self._page(request, pulls, self.build.pull_request_simple)
 
     def list_comments(
         self, request: Request, caller: Caller, issue_number: str

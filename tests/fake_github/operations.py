@@ -152,6 +152,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "issues/update-comment",
         _ISSUES_WRITE,
     ),
+    Operation("GET", f"{_REPO}/pulls", "pulls/list", "pull_requests=read"),
     Operation(
         "GET", f"{_REPO}/pulls/{{pull_number}}", "pulls/get", "pull_requests=read"
     ),

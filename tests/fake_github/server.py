@@ -680,6 +680,8 @@ class FakeGitHub:
             if not path.startswith(self.api_prefix + "/"):
                 return self._answer_web(request), None
             path = path[len(self.api_prefix) :]
+        elif _DOWNLOAD_PATH.match(path):
+            return self._answer_web(request), None
 
         if fault is not None and fault.status is not None and not fault.handled:
             # The injected answer replaces everything, authentication included.
@@ -702,6 +704,7 @@ class FakeGitHub:
                 request.body,
             )
 
+        # Answered here, not by `Operations`: it reports the token's own budget.
         if path == "/rate_limit":
             limit, used = self._usage(token)
             return json_reply(
@@ -709,8 +712,6 @@ class FakeGitHub:
             ), token
         matched = match_operation(request.method, path)
         if matched is None:
-            if not self.api_prefix:
-                return self._answer_web(request), None
             return json_reply(404, error(404, "Not Found")), token
 
         operation, params = matched

@@ -199,6 +199,18 @@ def test_pull_request__issue_comments_reachable_from_the_pull(fake_github):
     assert (pull.title, bodies) == ("Retrain", ["nice"])
 
 
+def test_pulls__open_list_includes_fork_pull_requests(fake_github):
+    """`repo.get_pulls(state="open")` lists fork PRs with the fork as head repo."""
+    fork = fake_github.add_pull_request(head_repository="forker/model-zoo")
+    fake_github.add_pull_request(state="closed")
+    repo = fake_github.make_client().get_repo(REPO)
+
+    pulls = list(repo.get_pulls(state="open"))
+
+    assert [(p.number, p.head.sha) for p in pulls] == [(fork.number, fork.head_sha)]
+    assert pulls[0].head.repo.full_name == "forker/model-zoo"
+
+
 def test_commit_pulls__find_the_pull_request_of_a_push(fake_github):
     """`repo.get_commit(sha).get_pulls()` finds the PR whose head is that sha."""
     pr = fake_github.add_pull_request(head_sha="c0ffee" * 6 + "c0ff")
@@ -276,6 +288,18 @@ def test_asset_download__pygithub_refuses_the_storage_host(fake_github):
 
     with pytest.raises(AssertionError, match=r"127\.0\.0\.2"):
         asset.download_asset()
+
+
+def test_asset_download__browser_download_url_needs_no_token(fake_github):
+    """`browser_download_url` on the web host redirects to storage without auth."""
+    fake_github.add_release("v1", assets={"m.json": b"{}"})
+    repo = fake_github.make_client().get_repo(REPO)
+    url = repo.get_release("v1").assets[0].browser_download_url
+
+    response = requests.get(url)
+
+    assert url.startswith(f"{fake_github.web_url}/{REPO}/releases/download/v1/")
+    assert (response.status_code, response.content) == (200, b"{}")
 
 
 def test_asset_download__can_be_served_directly_with_200(make_fake_github):
