@@ -56,6 +56,9 @@ step "\$GITHUB_STEP_SUMMARY written by the action"
 cat "$runner/summary.md"
 rm -rf "$runner"
 
+step "The same run on a pull request, against a local fake of the GitHub API"
+"$py" examples/github_demo.py "$out/degraded/metrics.json"
+
 step "Result"
 echo "improved model: exit $passed (0 = may be released)"
 echo "degraded model: exit $blocked (1 = release blocked); as an action: exit $action"

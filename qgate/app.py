@@ -107,9 +107,8 @@ def _against_base(
             f"could not compare the gate file with the base branch: {exc.message}"
         ]
     if raw is None:
-        return gate_file, [
-            "the gate file is new in this pull request: nothing to compare it with"
-        ]
+        runner.info("the gate file is new in this pull request: nothing to compare")
+        return gate_file, []
     try:
         base = parse_gate_file(raw.decode("utf-8-sig"), f"{settings.gates}@base")
     except (ConfigError, UnicodeDecodeError):
