@@ -103,7 +103,8 @@ def decode(raw: bytes, *, path: str, what: str) -> str:
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        start = before.rfind(b"\n") + 1
+        col = len(raw[start : exc.start].decode("utf-8", "replace")) + 1
         raise ConfigError(
             f"{path}:{line}:{col}: {what} is not valid UTF-8 (byte "
             f"0x{raw[exc.start]:02x}) — save the file as UTF-8."
@@ -137,6 +138,10 @@ def load_yaml(text: str, path: str) -> Document:
     doc = Document(path=path, data=None)
     doc.data = _Walker(doc).build(node, ())
     return doc
+
+
+class DuplicateKeyError(ConfigError):
+    """A mapping repeats a key."""
 
 
 class _Walker:
@@ -177,13 +182,21 @@ class _Walker:
                                   "a plain string — use a text key.")
             if key in result:
                 first = self.doc.keys[(*path, key)]
-                raise ConfigError(
+                raise DuplicateKeyError(
                     f"{where}: {format_path((*path, key))}: duplicate key (first "
                     f"written at line {first.line}) — keep only one."
                 )
             self.doc.keys[(*path, key)] = Position(mark.line + 1, mark.column + 1)
+            if _is_empty(value_node):
+                # ruamel marks an empty value where the next token starts (often the
+                # next key's line); point at this key instead.
+                self.doc.values[(*path, key)] = self.doc.keys[(*path, key)]
             result[key] = self.build(value_node, (*path, key))
         return result
+
+
+def _is_empty(node: Any) -> bool:
+    return type(node).__name__ == "ScalarNode" and node.value == "" and not node.style
 
 
 _DECIMAL_INT = re.compile(r"[-+]?[0-9]+$")
@@ -232,6 +245,7 @@ def load_json(text: str, path: str) -> Document:
             object_pairs_hook=pairs,
         )
     except _DuplicateKey as exc:
+        _raise_duplicate_from_yaml(text, path)
         line, col = _locate_key(text, exc.key)
         raise ConfigError(
             f"{path}:{line}:{col}: duplicate key {json.dumps(exc.key)} — keep only one."
@@ -244,6 +258,16 @@ def load_json(text: str, path: str) -> Document:
     except RecursionError:
         raise ConfigError(f"{path}:1:1: JSON nested too deeply — flatten it.") from None
     return Document(path=path, data=data)
+
+
+def _raise_duplicate_from_yaml(text: str, path: str) -> None:
+    """JSON is YAML 1.2: the YAML reader says exactly where the second key is."""
+    try:
+        load_yaml(text, path)
+    except DuplicateKeyError:
+        raise
+    except ConfigError:
+        return  # not YAML after all; _locate_key guesses the position
 
 
 class _DuplicateKey(Exception):
@@ -260,14 +284,25 @@ def _locate_key(text: str, key: str) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
+# The numbers a gate compares. Every float a program can print fits (up to 1e300),
+# and within these limits every sum and difference the engine takes stays exact.
+MAX_DIGITS = 100
+MIN_EXPONENT, MAX_EXPONENT = -400, 300
+
+
 def is_number(value: Any) -> bool:
-    """True for a finite Decimal (the only kind of value a gate can compare)."""
-    return isinstance(value, decimal.Decimal) and value.is_finite()
+    """True for a finite Decimal within the limits above (what a gate can compare)."""
+    return (
+        isinstance(value, decimal.Decimal)
+        and value.is_finite()
+        and len(value.as_tuple().digits) <= MAX_DIGITS
+        and MIN_EXPONENT <= value.adjusted() <= MAX_EXPONENT
+    )
 
 
 def iter_paths(data: Any, prefix: Path = ()) -> Iterator[tuple[Path, Any]]:
-    """Yield ``(path, leaf)`` for every non-mapping value under ``data``."""
-    if isinstance(data, dict):
+    """Yield ``(path, leaf)`` for every value under ``data`` that holds no others."""
+    if isinstance(data, dict) and data:
         for key, value in data.items():
             yield from iter_paths(value, (*prefix, key))
     else:

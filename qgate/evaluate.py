@@ -21,8 +21,15 @@ from qgate.gatefile import Gate, GateFile, Tolerance
 from qgate.metrics import Metrics
 from qgate.numbers import format_number
 
-# Exact arithmetic on the digits as written; 60 digits hold any realistic metric.
-_CONTEXT = decimal.Context(prec=60, Emax=999_999, Emin=-999_999)
+# Exact arithmetic on the digits as written. Inputs pass is_number(), so no result
+# needs more than about 2,000 digits; a result that would need rounding raises
+# instead of deciding a gate on a rounded value.
+_CONTEXT = decimal.Context(
+    prec=5_000,
+    Emax=999_999,
+    Emin=-999_999,
+    traps=[decimal.Inexact, decimal.Overflow, decimal.InvalidOperation],
+)
 
 
 class Status(str, enum.Enum):
@@ -217,7 +224,8 @@ def _relative_check(gate: Gate, rule: str, tol: Tolerance, value: decimal.Decima
     note = ""
     amount = tol.amount
     if tol.is_percent:
-        amount = _CONTEXT.multiply(_CONTEXT.divide(tol.amount, 100), abs(base))
+        # copy_abs() is exact; abs() would round to the thread's 28 digits.
+        amount = _CONTEXT.multiply(_CONTEXT.divide(tol.amount, 100), base.copy_abs())
         if base == 0:
             note = "baseline is 0: relative change undefined"
     if rule == "max-regression":
@@ -251,7 +259,9 @@ def describe(value: Any) -> str:
         return "null"
     if isinstance(value, list):
         return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
     if isinstance(value, decimal.Decimal):
-        return str(value)
+        return f"{value} (out of range)" if value.is_finite() else str(value)
     text = str(value)
     return f"text '{text[:40]}'" + ("..." if len(text) > 40 else "")

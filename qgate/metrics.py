@@ -6,8 +6,7 @@ import dataclasses
 import difflib
 from typing import Any
 
-from qgate.document import Document, decode, iter_paths, load_json, load_yaml
-from qgate.document import read_text
+from qgate.document import Document, decode, iter_paths, load_json, load_yaml, read_text
 from qgate.errors import ConfigError
 
 MAX_METRICS_BYTES = 64 * 1024 * 1024
@@ -57,6 +56,7 @@ class Metrics:
 
     source: str
     values: dict[str, Any]
+    groups: set[str] = dataclasses.field(default_factory=set)
     _plain: dict[str, str | None] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -65,6 +65,7 @@ class Metrics:
             if plain != name:
                 clash = plain in self.values or plain in self._plain
                 self._plain[plain] = None if clash else name
+        self.groups |= {".".join(split_name(name)) for name in self.groups}
 
     def lookup(self, name: str) -> Lookup:
         """Find ``name``: exact canonical match, else a unique plain dotted match."""
@@ -78,6 +79,9 @@ class Metrics:
             return Lookup(False, ambiguous=options)
         if target:
             return Lookup(True, self.values[target])
+        if name in self.groups:
+            # A mapping of metrics is there but is not a number: invalid, not missing.
+            return Lookup(True, {})
         return Lookup(False)
 
     def closest(self, name: str, count: int = 3) -> list[str]:
@@ -93,19 +97,23 @@ def from_document(doc: Document, source: str) -> Metrics:
             f"not {_kind(doc.data)} — wrap the values in an object."
         )
     values: dict[str, Any] = {}
+    groups: set[str] = set()
     for path, leaf in iter_paths(doc.data):
         if not path:
             continue
         values[canonical_name(path)] = leaf
+        groups.update(canonical_name(path[:end]) for end in range(1, len(path)))
         if len(values) > MAX_METRICS:
             raise ConfigError(f"{doc.path}: more than {MAX_METRICS:,} metrics — split "
                               "the file or gate a subset.")
-    return Metrics(source=source, values=values)
+    return Metrics(source=source, values=values, groups=groups)
 
 
 def parse_metrics(text: str, path: str) -> Metrics:
-    """Parse metrics text: JSON when it looks like JSON, YAML otherwise."""
-    looks_json = path.lower().endswith(".json") or text.lstrip().startswith("{")
+    """Parse metrics text: JSON by its extension or its first character, else YAML."""
+    name = path.lower()
+    is_yaml = name.endswith((".yml", ".yaml"))
+    looks_json = name.endswith(".json") or (not is_yaml and text.lstrip().startswith("{"))
     doc = load_json(text, path) if looks_json else load_yaml(text, path)
     return from_document(doc, path)
 
@@ -126,4 +134,6 @@ def _kind(value: Any) -> str:
         return "a list"
     if value is None:
         return "null"
-    return f"a {type(value).__name__}"
+    if isinstance(value, bool):
+        return "a boolean"
+    return "text" if isinstance(value, str) else "a number"

@@ -4,22 +4,27 @@ from __future__ import annotations
 
 import decimal
 import json
+import math
 from typing import Any
 
-from qgate.evaluate import GateResult, Status, Verdict
+from qgate.evaluate import Check, GateResult, Status, Verdict
 from qgate.render import headline, ordered_results, rows
 
 _CONTROL = {c: " " for c in range(32)} | {127: " "}
 
 
 def _number(value: decimal.Decimal | None) -> float | None:
-    return None if value is None else float(value)
+    if value is None:
+        return None
+    number = float(value)
+    # A bound scaled from a huge baseline can pass float's range; JSON has no Infinity.
+    return number if math.isfinite(number) else None
 
 
-def _primary(result: GateResult) -> Any:
+def _primary(result: GateResult) -> Check | None:
     """The check that decided the gate: the first failing one, else the first."""
     failing = [c for c in result.checks if c.passed is False]
-    return (failing or list(result.checks) or [None])[0]
+    return next(iter(failing or result.checks), None)
 
 
 def verdict_data(verdict: Verdict) -> dict[str, Any]:
@@ -64,7 +69,8 @@ def verdict_data(verdict: Verdict) -> dict[str, Any]:
 
 def render_json(verdict: Verdict) -> str:
     """The verdict as compact JSON text."""
-    return json.dumps(verdict_data(verdict), ensure_ascii=True, separators=(",", ":"))
+    return json.dumps(verdict_data(verdict), ensure_ascii=True, separators=(",", ":"),
+                      allow_nan=False)
 
 
 def _plain(text: str, width: int = 60) -> str:
@@ -80,7 +86,7 @@ def render_text(verdict: Verdict, limit: int = 50) -> str:
         lines.append(f"error: {_plain(verdict.error, 2000)}")
     lines += [f"warning: {_plain(w, 300)}" for w in verdict.warnings]
     table = [("status", "metric", "candidate", "baseline", "bound")]
-    for row, result in zip(rows(verdict), ordered_results(verdict)):
+    for row, result in zip(rows(verdict), ordered_results(verdict), strict=True):
         table.append((
             result.status.value,
             _plain(result.gate.metric, 40),
@@ -93,7 +99,8 @@ def render_text(verdict: Verdict, limit: int = 50) -> str:
     widths = [max(len(r[i]) for r in shown) for i in range(5)]
     if len(verdict.results):
         for cells in shown:
-            lines.append("  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip())
+            padded = (c.ljust(w) for c, w in zip(cells, widths, strict=True))
+            lines.append("  ".join(padded).rstrip())
     if len(table) > len(shown):
         lines.append(f"... {len(table) - len(shown)} more gates in the report")
     for result in ordered_results(verdict):

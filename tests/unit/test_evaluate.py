@@ -281,6 +281,34 @@ def test_evaluate__exact_decimals(judge, rules, baseline, candidate, passed):
 
 
 @pytest.mark.parametrize(
+    ("rules", "baseline", "candidate", "passed"),
+    [
+        # Beyond the 28 digits of Python's default decimal context ...
+        (
+            {"direction": "higher", "max-regression": "100%"},
+            "1.0000000000000000000000000006",
+            "-0.0000000000000000000000000001",
+            False,
+        ),
+        # ... and beyond 60 digits: no rounding decides a gate.
+        (
+            {"direction": "higher", "max-regression": 0},
+            "0." + "3" * 80,
+            "0." + "3" * 79 + "2",
+            False,
+        ),
+        ({"direction": "lower", "max-regression": D("1E-400")}, "1e300", "1e300", True),
+    ],
+)
+def test_evaluate__long_numbers_stay_exact(judge, rules, baseline, candidate, passed):
+    """Numbers with many digits or far-apart exponents are compared without rounding."""
+
+    result = judge(rules, candidate, baseline)
+
+    assert result.checks[0].passed is passed
+
+
+@pytest.mark.parametrize(
     ("candidate", "reason"),
     [
         (
@@ -329,6 +357,15 @@ INVALID_VALUES = [
     ("m: -.inf\n", "invalid metric value: -.inf"),
     ("m: nan\n", "invalid metric value: text 'nan'"),
     ("m: ~\n", "invalid metric value: null"),
+    ('{"m": {}}', "invalid metric value: a mapping"),
+    ('{"m": {"p50": 1}}', "invalid metric value: a mapping"),
+    ('{"m": 1e999999999}', "invalid metric value: 1E+999999999 (out of range)"),
+    ('{"m": 1e-401}', "invalid metric value: 1E-401 (out of range)"),
+    ('{"m": 1e301}', "invalid metric value: 1E+301 (out of range)"),
+    (
+        '{"m": 0.' + "1" * 101 + "}",
+        "invalid metric value: 0." + "1" * 101 + " (out of range)",
+    ),
 ]
 
 
@@ -352,7 +389,7 @@ def test_evaluate__invalid_value_on_warn_gate_warns(judge):
 
 
 INVALID = st.sampled_from(
-    ["NaN", "Infinity", "-Infinity", "true", "false", "null", '"1"', "[1]"]
+    ["NaN", "Infinity", "-Infinity", "true", "false", "null", '"1"', "[1]", "{}"]
 )
 RULES = st.sampled_from(
     [
@@ -563,7 +600,9 @@ def test_gate_result__delta_and_direction(
         (True, "boolean true"),
         (None, "null"),
         ([1], "a list"),
-        (D("1.5"), "1.5"),
+        ({}, "a mapping"),
+        (D("1e999"), "1E+999 (out of range)"),
+        (D("NaN"), "NaN"),
         ("x" * 41, "text '" + "x" * 40 + "'..."),
         ("ok", "text 'ok'"),
     ],
