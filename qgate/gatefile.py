@@ -11,7 +11,17 @@ import os
 from collections.abc import Iterable
 from typing import Any
 
-from qgate.document import Document, Path, format_path, load_yaml, read_text
+from qgate.document import (
+    MAX_DIGITS,
+    MAX_EXPONENT,
+    MIN_EXPONENT,
+    Document,
+    Path,
+    format_path,
+    is_number,
+    load_yaml,
+    read_text,
+)
 from qgate.errors import ConfigError
 from qgate.metrics import canonical_name, split_name
 
@@ -173,7 +183,14 @@ def _explain(error: Any) -> Iterable[tuple[Path, bool, str]]:
                     "'direction' — add 'direction: higher' or 'direction: lower'"
                 )
         return
-    if kind == "anyOf" and error.schema_path and "gate" in str(error.schema_path):
+    if kind == "anyOf" and path and path[-1] in ("max-regression", "min-improvement"):
+        yield path, False, (
+            f"{_shown(error.instance)} is not a tolerance — write a non-negative "
+            "number (0.01) or a percentage string ('2%')"
+        )
+        return
+    if kind == "anyOf" and all("required" in s for s in error.validator_value):
+        # The gate's anyOf only lists the rules of which one must be present.
         yield path, False, (
             "the gate has no rule — add one of min, max, above, below, "
             "max-regression, min-improvement"
@@ -184,12 +201,6 @@ def _explain(error: Any) -> Iterable[tuple[Path, bool, str]]:
 
         best = jsonschema.exceptions.best_match(error.context)
         hidden = len(error.context) - 1
-        if path and path[-1] in ("max-regression", "min-improvement"):
-            yield path, False, (
-                f"{_shown(error.instance)} is not a tolerance — write a non-negative "
-                "number (0.01) or a percentage string ('2%')"
-            )
-            return
         suffix = f" ({hidden} other possible errors hidden)" if hidden > 0 else ""
         yield from (
             (p, k, m + suffix) for p, k, m in _explain(best)
@@ -202,6 +213,8 @@ def _message(kind: str, error: Any, path: Path) -> str:
     value = _shown(error.instance)
     if kind == "type":
         wanted = error.validator_value
+        # Say it the way YAML users do: a list, a mapping.
+        wanted = {"array": "list", "object": "mapping"}.get(wanted, wanted)
         return f"must be a {wanted}, not {value} — write a {wanted}"
     if kind == "enum":
         options = ", ".join(str(v) for v in error.validator_value)
@@ -225,10 +238,13 @@ def _message(kind: str, error: Any, path: Path) -> str:
     return f"{error.message} — see schema/gates.schema.json"
 
 
+def _clip(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def _shown(value: Any) -> str:
     if isinstance(value, str):
-        text = value if len(value) <= 40 else value[:37] + "..."
-        return f"the string {json.dumps(text)}"
+        return f"the string {json.dumps(_clip(value))}"
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
     if value is None:
@@ -288,9 +304,32 @@ def _build(doc: Document) -> GateFile:
     return GateFile(path=doc.path, name=name, baseline=baseline, gates=tuple(gates))
 
 
+_NUMBER_KEYS = ("min", "above", "max", "below", "max-regression", "min-improvement")
+
+
+def _out_of_range(doc: Document) -> list[str]:
+    """Numbers too large, too small or too long for exact comparison."""
+    found: list[tuple[Path, Any]] = [
+        (("baseline", "max-age-days"), doc.data.get("baseline", {}).get("max-age-days"))
+    ]
+    for index, raw in enumerate(doc.data["gates"]):
+        found += [(("gates", index, key), raw.get(key)) for key in _NUMBER_KEYS]
+    problems = []
+    for path, value in found:
+        number = decimal.Decimal(value[:-1]) if isinstance(value, str) else value
+        if number is not None and not is_number(number):
+            problems.append(
+                f"{doc.where(path)}: {format_path(path)}: {_clip(str(value))} is out "
+                "of range — "
+                f"write at most {MAX_DIGITS} significant digits, between "
+                f"1e{MIN_EXPONENT} and 1e{MAX_EXPONENT}"
+            )
+    return problems
+
+
 def _semantic_problems(doc: Document, gates: tuple[Gate, ...]) -> list[str]:
     """Contradictions the schema cannot express."""
-    problems = []
+    problems = _out_of_range(doc)
     seen: dict[tuple[str, str], int] = {}
     for gate in gates:
         where = doc.where(("gates", gate.index))
@@ -303,6 +342,10 @@ def _semantic_problems(doc: Document, gates: tuple[Gate, ...]) -> list[str]:
                             "one upper bound")
         low = gate.min if gate.min is not None else gate.above
         high = gate.max if gate.max is not None else gate.below
+        is_strict = gate.above is not None or gate.below is not None
+        if low is not None and high is not None and low == high and is_strict:
+            problems.append(f"{where}: {label}: a strict bound equals the other bound "
+                            f"({low}) — no value can pass; use min/max to include it")
         if low is not None and high is not None and low > high:
             problems.append(f"{where}: {label}: the lower bound {low} is above the "
                             f"upper bound {high} — no value can pass; swap them")
