@@ -1,0 +1,221 @@
+"""``qgate comment``: post a verdict file as the sticky pull-request comment.
+
+This is the second stage of the fork-safe setup. The verdict file and the pull
+request number come from an artifact that a pull request's run uploaded, so both
+are untrusted: the number must be a plain integer, the pull request's head must be
+the commit that was gated, and the body is only ever sent to GitHub as text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+from typing import Any
+
+from qgate.comment import BOT_LOGIN, comment_key, marker
+from qgate.errors import ConfigError, ExitCode, GitHubError, QgateError
+from qgate.github_api import Client, call, make_client
+from qgate.render import COMMENT_BUDGET_CHARS
+from qgate.runner import Runner
+from qgate.settings import Settings, github_env
+
+DEFAULT_KEY = "model"
+MAX_BODY_BYTES = 1024 * 1024
+MAX_NUMBER_BYTES = 64
+TRUNCATED = "\n\n… (the verdict was cut to fit GitHub's comment size limit)\n"
+
+_NUMBER = re.compile(r"[1-9][0-9]{0,9}")
+_SHA = re.compile(r"[0-9a-f]{40}")
+_REPO = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+")
+# A mention (@login) or an issue reference (#12) in untrusted text would notify
+# people or link issues from the bot's account; a zero-width space defuses both.
+# HTML entities such as &#124;, which the renderer writes, are left alone.
+_MENTION = re.compile(r"@(?=[A-Za-z0-9])|(?<!&)#(?=[0-9])")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the flags of ``qgate comment``."""
+    parser.add_argument(
+        "--body",
+        required=True,
+        metavar="FILE",
+        help="Markdown verdict to post (e.g. .qgate/verdict.md)",
+    )
+    number = parser.add_mutually_exclusive_group(required=True)
+    number.add_argument("--pr", metavar="N", help="pull request number")
+    number.add_argument(
+        "--pr-file", metavar="FILE", help="file holding the pull request number"
+    )
+    parser.add_argument(
+        "--head-sha",
+        default="",
+        metavar="SHA",
+        help="post only while the pull request's head is this commit",
+    )
+    parser.add_argument(
+        "--key",
+        default=DEFAULT_KEY,
+        help=f"the gate's name, which keys the sticky comment (default: {DEFAULT_KEY})",
+    )
+    parser.add_argument(
+        "--repo", default="", help="owner/name (default $GITHUB_REPOSITORY)"
+    )
+    parser.add_argument(
+        "--author",
+        default=BOT_LOGIN,
+        metavar="LOGIN",
+        help=f"login whose comments may be updated (default {BOT_LOGIN})",
+    )
+
+
+def run_comment(
+    args: argparse.Namespace, runner: Runner, client: Client | None = None
+) -> int:
+    """Post or update the comment; returns the exit code."""
+    found = github_env(runner.env)
+    runner.mask(found["token"])
+    try:
+        number = _pr_number(args.pr, args.pr_file)
+        body = _body(args.body)
+        head_sha = _head_sha(args.head_sha)
+        settings = _settings(found, args.repo)
+        client = client or make_client(settings)
+
+        if head_sha and not _is_head(client, number, head_sha, runner):
+            return int(ExitCode.PASSED)
+        key = comment_key(args.key)
+        comment_id = upsert(client, number, marker(key), body, args.author)
+    except QgateError as exc:
+        runner.error(exc.message, title="qgate: comment not posted")
+        return int(exc.exit_code)
+    runner.info(f"comment {comment_id} on pull request #{number} is up to date")
+    runner.set_outputs({"comment-id": comment_id})
+    return int(ExitCode.PASSED)
+
+
+def _pr_number(value: str | None, path: str | None) -> int:
+    if path is not None:
+        value = _read(path, "the pull request number file", MAX_NUMBER_BYTES)
+    text = (value or "").strip()
+    if not _NUMBER.fullmatch(text):
+        shown = repr(text[:20])
+        raise ConfigError(
+            f"the pull request number {shown} is not a positive integer — the "
+            "verdict artifact is damaged or was not written by the gate job."
+        )
+    return int(text)
+
+
+def _head_sha(value: str) -> str:
+    if value and not _SHA.fullmatch(value):
+        raise ConfigError(
+            f"--head-sha: {value[:50]!r} is not a 40-digit commit SHA "
+            "— pass ${{ github.event.workflow_run.head_sha }}."
+        )
+    return value
+
+
+def _body(path: str) -> str:
+    text = _read(path, "the verdict file", MAX_BODY_BYTES)
+    if not text.strip():
+        raise ConfigError(
+            f"{path}: the verdict file is empty — the gate job wrote no verdict."
+        )
+    text = _MENTION.sub(lambda match: match[0] + "\u200b", text)
+    budget = COMMENT_BUDGET_CHARS - 200  # room for the marker and the note
+    return text if len(text) <= budget else text[:budget] + TRUNCATED
+
+
+def _read(path: str, what: str, limit: int) -> str:
+    if not os.path.isfile(path):
+        raise ConfigError(
+            f"{path}: {what} does not exist — did the gate job upload it?"
+        )
+    with open(path, "rb") as handle:
+        raw = handle.read(limit + 1)
+    if len(raw) > limit:
+        raise ConfigError(
+            f"{path}: {what} is over {limit:,} bytes — it was not written by qgate."
+        )
+    return raw.decode("utf-8", errors="replace")
+
+
+def _settings(found: dict[str, str], repo: str) -> Settings:
+    repository = repo or found["repository"]
+    if not _REPO.fullmatch(repository):
+        raise ConfigError(
+            "no repository to comment on — run inside GitHub Actions "
+            "(GITHUB_REPOSITORY) or pass --repo owner/name."
+        )
+    return Settings(
+        gates="",
+        metrics="",
+        token=found["token"],
+        api_url=found["api_url"],
+        server_url=found["server_url"],
+        repository=repository,
+    )
+
+
+def _is_head(client: Client, number: int, head_sha: str, runner: Runner) -> bool:
+    """Whether the pull request still points at the gated commit."""
+    current = call(
+        client,
+        f"pull request #{number}",
+        lambda: str(client.repo.get_pull(number).head.sha),
+        permission="pull-requests: read",
+    )
+    if current == head_sha:
+        return True
+    runner.warning(
+        f"pull request #{number} is at {current[:12]}, not at the gated commit "
+        f"{head_sha[:12]}: the verdict is stale, or names another pull request; "
+        "not posted. The run for the newer commit posts its own verdict.",
+        title="qgate: comment not posted",
+    )
+    return False
+
+
+def upsert(client: Client, number: int, first_line: str, body: str, author: str) -> str:
+    """Update the newest comment by ``author`` that starts with ``first_line``,
+    or create one; returns the comment's id."""
+    issue = client.repo.get_issue(number)
+    text = f"{first_line}\n{body}"
+
+    def newest() -> Any:
+        mine = None
+        for comment in issue.get_comments():
+            login = comment.user.login if comment.user else None
+            if (comment.body or "").startswith(first_line) and login == author:
+                mine = comment  # oldest first: the last match is the newest
+        return mine
+
+    what = f"comments of pull request #{number}"
+    found = call(client, what, newest, permission="pull-requests: read")
+    if found is not None:
+        call(
+            client,
+            "the comment update",
+            lambda: found.edit(text),
+            permission="pull-requests: write",
+            is_write=True,
+        )
+        return str(found.id)
+    try:
+        created = call(
+            client,
+            "the comment",
+            lambda: issue.create_comment(text),
+            permission="pull-requests: write",
+            is_write=True,
+        )
+    except GitHubError as exc:
+        if exc.status and exc.status < 500:
+            raise
+        # The write may have landed before the failure: look before writing again.
+        found = call(client, what, newest, permission="pull-requests: read")
+        if found is not None:
+            return str(found.id)
+        raise
+    return str(created.id)
