@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import re
+import shlex
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -487,3 +488,21 @@ def test_render__refuses_bad_options_directly():
     """render_files checks options itself, not only the command line."""
     with pytest.raises(ConfigError, match="--metrics"):
         render_files(Options(metrics="a/../b.json"))
+
+
+def test_fork_safe__post_step_flags_are_qgate_comment_flags():
+    """The comment workflow's command line parses with ``qgate comment``'s flags."""
+    from qgate.post import add_arguments as add_comment_arguments
+
+    job = load(render_files(Options(fork_safe=True))[COMMENT_WORKFLOW])["jobs"]
+    post = steps(job["comment"])[-1]
+    env = {**post["env"], "VERDICT_DIR": "/tmp/v", "HEAD_SHA": "a" * 40}
+    words = shlex.split(re.sub(r"\$(\w+)", lambda m: env[m[1]], post["run"]))
+    parser = argparse.ArgumentParser()
+    add_comment_arguments(parser)
+
+    args = parser.parse_args(words[4:])
+
+    assert words[:4] == ["python", "-m", "qgate", "comment"]
+    assert (args.body, args.pr_file) == ("/tmp/v/verdict.md", "/tmp/v/pr-number")
+    assert (args.head_sha, args.key) == ("a" * 40, "model")
