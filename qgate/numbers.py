@@ -5,7 +5,6 @@ from __future__ import annotations
 import decimal
 
 SIGNIFICANT = 4
-_MAX_SIGNIFICANT = 40
 
 
 def format_number(value: decimal.Decimal, significant: int = SIGNIFICANT) -> str:
@@ -33,11 +32,13 @@ def format_number(value: decimal.Decimal, significant: int = SIGNIFICANT) -> str
 def format_distinct(value: decimal.Decimal, *others: decimal.Decimal | None) -> str:
     """Format ``value`` with enough digits not to look equal to any of ``others``."""
     rivals = [o for o in others if o is not None and o != value]
-    for digits in range(SIGNIFICANT, _MAX_SIGNIFICANT):
+    # With as many digits as the longest number has, every value prints exactly.
+    longest = max(len(v.as_tuple().digits) for v in (value, *rivals))
+    for digits in range(SIGNIFICANT, max(SIGNIFICANT, longest) + 1):
         text = format_number(value, digits)
         if all(text != format_number(o, digits) for o in rivals):
             return text
-    return format_number(value, _MAX_SIGNIFICANT)
+    return text
 
 
 def format_signed(value: decimal.Decimal) -> str:

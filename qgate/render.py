@@ -13,6 +13,7 @@ from qgate.numbers import format_distinct, format_number, format_percent, format
 SUMMARY_BUDGET_BYTES = 1_000_000  # GitHub drops a step summary over 1 MiB whole
 COMMENT_BUDGET_CHARS = 65_000  # GitHub refuses comment bodies over 65,536 characters
 MAX_CELL = 120
+MAX_MESSAGE = 2000
 
 _ICON = {Status.PASS: "✅", Status.WARN: "⚠️", Status.FAIL: "❌", Status.SKIP: "➖",
          Status.ERROR: "🛑"}
@@ -92,7 +93,9 @@ def headline(verdict: Verdict) -> str:
         return f"blocked — {failed} of {total} gates failed"
     if verdict.status is Status.WARN:
         return f"passed with warnings — {warned} of {total} gates warned"
-    return f"passed — {total} of {total} gates passed"
+    skipped = verdict.count(Status.SKIP)
+    text = f"passed — {verdict.count(Status.PASS)} of {total} gates passed"
+    return text + (f", {skipped} skipped" if skipped else "")
 
 
 def ordered_results(verdict: Verdict) -> list[GateResult]:
@@ -178,12 +181,13 @@ def _render(verdict: Verdict, table: list[Row], hidden: int, run_url: str,
         icon=Trusted(_ICON[verdict.status]),
         name=verdict.name,
         headline=Trusted(headline(verdict)),
-        error=verdict.error,
+        # Messages are not table cells: escape them here with a roomier limit.
+        error=Trusted(escape_markdown(verdict.error, MAX_MESSAGE)),
         baseline_label=info.label,
         baseline_commit=info.commit[:12],
         baseline_date=info.date,
         baseline_url=Trusted(info.url) if _is_safe_url(info.url) else "",
-        warnings=verdict.warnings,
+        warnings=[Trusted(escape_markdown(w, MAX_MESSAGE)) for w in verdict.warnings],
         rows=table,
         hidden=hidden,
         run_url=Trusted(run_url) if _is_safe_url(run_url) else "",

@@ -72,9 +72,9 @@ class Runner:
     def debug(self, message: str) -> None:
         """A line shown only with step debug logging (or QGATE_DEBUG=1 locally)."""
         if self.in_actions:
-            self._write(f"::debug::{escape_data(self.scrub(message))}")
+            self._write(f"::debug::{escape_data(self._safe(message))}")
         elif self.env.get("QGATE_DEBUG") == "1":
-            self._write("debug: " + self.scrub(message))
+            self._write(self._safe("debug: " + message))
 
     def warning(self, message: str, **where: str | int) -> None:
         """A warning annotation (a plain line outside a runner)."""
@@ -99,7 +99,7 @@ class Runner:
             prefix = "" if level == "notice" else f"{level}: "
             self._write(neutralize(prefix + message))
             return
-        props = ",".join(f"{key}={escape_property(self.scrub(str(value)))}"
+        props = ",".join(f"{key}={escape_property(self._safe(str(value)))}"
                          for key, value in where.items() if value not in ("", None))
         head = f"::{level} {props}" if props else f"::{level}"
         self._write(f"{head}::{escape_data(neutralize(message))}")
@@ -111,7 +111,7 @@ class Runner:
     def group(self, title: str) -> Iterator[None]:
         """Fold the lines of one phase in the runner's log."""
         if self.in_actions:
-            self._write(f"::group::{escape_data(neutralize(title))}")
+            self._write(f"::group::{escape_data(self._safe(title))}")
         try:
             yield
         finally:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from qgate.evaluate import BaselineInfo, Verdict, evaluate
 from qgate.gatefile import GateFile, parse_gate_file
 from qgate.metrics import Metrics, parse_metrics
 from qgate.runner import Runner
@@ -80,5 +81,27 @@ def make_runner(tmp_path: Path) -> Callable[..., tuple[Runner, io.StringIO]]:
         base = {"GITHUB_ACTIONS": "true"} if actions else {}
         stream = io.StringIO()
         return Runner({**base, **env}, stream=stream), stream
+
+    return make
+
+
+@pytest.fixture
+def make_verdict(make_gate_file, make_metrics) -> Callable[..., Verdict]:
+    """Evaluate gates on candidate metrics, with baseline metrics or none."""
+
+    def make(
+        gates: list[Mapping[str, Any]],
+        candidate: Mapping[str, Any] | str,
+        baseline: Mapping[str, Any] | str | None = None,
+        *,
+        when_missing: str = "warn",
+        label: str = "",
+        **info: Any,
+    ) -> Verdict:
+        gate_file = make_gate_file(*gates, baseline={"when-missing": when_missing})
+        base = None if baseline is None else make_metrics(baseline, "base.json")
+        default = "none (judged as a first release)" if base is None else "v1.4.0"
+        baseline_info = BaselineInfo(base, label or default, **info)
+        return evaluate(gate_file, make_metrics(candidate), baseline_info)
 
     return make

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "tests" / "golden"
 
 # Variables a runner sets; a test that starts qgate drops the ones it inherited.
 _RUNNER_PREFIXES = ("GITHUB_", "INPUT_", "RUNNER_", "ACTIONS_", "QGATE_")
@@ -98,6 +99,14 @@ def parse_github_output(text: str) -> dict[str, str]:
             raise OutputFileError(f"line {index}: output without a name")
         outputs[name] = value
     return outputs
+
+
+def assert_golden(name: str, text: str) -> None:
+    """Compare ``text`` with tests/golden/``name``; QGATE_UPDATE_GOLDEN=1 rewrites it."""
+    path = GOLDEN / name
+    if os.environ.get("QGATE_UPDATE_GOLDEN") == "1":
+        path.write_text(text, encoding="utf-8", newline="\n")
+    assert text == path.read_text(encoding="utf-8")
 
 
 def clean_env(**extra: str) -> dict[str, str]:
