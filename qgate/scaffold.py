@@ -30,8 +30,8 @@ PINS = {
 }
 
 # Plain YAML scalars that stay strings in YAML 1.1 and 1.2 alike.
-_PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_./-]*")
-_YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
+_PLAIN = re.compile(r"\.|\.?[A-Za-z_/][A-Za-z0-9_./-]*")
+_YAML_WORD = re.compile(r"y|n|yes|no|on|off|true|false|null|\.inf|\.nan", re.I)
 _COMMIT = re.compile(r"[0-9a-f]{40}")
 _SAFE_PATH = re.compile(r"[A-Za-z0-9._/-]+")
 _ACTION_REF = re.compile(
@@ -285,7 +285,7 @@ def _check_gate_file(text: str, path: str) -> None:
 def _quote(value: Any) -> str:
     """``value`` as a YAML string: plain when unambiguous, else double-quoted."""
     text = str(value)
-    if _PLAIN.fullmatch(text) and text.lower() not in _YAML_WORDS:
+    if _PLAIN.fullmatch(text) and not _YAML_WORD.fullmatch(text):
         return text
     # JSON's string syntax is a subset of YAML's double-quoted style.
     return json.dumps(text, ensure_ascii=True)

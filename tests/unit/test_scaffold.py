@@ -506,3 +506,16 @@ def test_fork_safe__post_step_flags_are_qgate_comment_flags():
     assert words[:4] == ["python", "-m", "qgate", "comment"]
     assert (args.body, args.pr_file) == ("/tmp/v/verdict.md", "/tmp/v/pr-number")
     assert (args.head_sha, args.key) == ("a" * 40, "model")
+
+
+@pytest.mark.parametrize(
+    "name", ["yes", "on", "null", "1.0", ".inf", "out/.cache", ".", "model-v1"]
+)
+def test_workflow__values_stay_strings(name):
+    """Paths that YAML could read as booleans, numbers or null stay strings."""
+    jobs = workflow(model_dir=name if name != "." else "m", metrics=f"{name}/m.json")
+    train = next(s for s in steps(jobs["jobs"]["train"]) if s.get("name") == "Train")
+
+    if name != ".":
+        assert train["env"]["MODEL_DIR"] == name
+    assert steps(jobs["jobs"]["quality-gate"])[1]["with"]["path"] == name
