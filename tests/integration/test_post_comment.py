@@ -227,3 +227,26 @@ def test_comment__body_path_is_data(post, fake_github, tmp_path):
 
     assert fake_github.comments(pr.number)[0].body == f"{MARKER}\n{body}"
     assert not list(Path.cwd().glob("pwned*")) + list(tmp_path.glob("pwned*"))
+
+
+def test_comment__write_that_landed_is_not_repeated(post, fake_github):
+    """A 502 after GitHub created the comment finds it instead of posting twice."""
+    pr = fake_github.add_pull_request()
+    fake_github.inject("POST", r"/issues/\d+/comments$", 502, handled=True)
+
+    code, _ = post("--pr", str(pr.number))
+
+    assert code == 0
+    assert len(fake_github.comments(pr.number)) == 1
+
+
+def test_comment__write_that_failed_is_an_error(post, fake_github):
+    """A 502 on a comment that did not land exits 3 and posts nothing."""
+    pr = fake_github.add_pull_request()
+    fake_github.inject("POST", r"/issues/\d+/comments$", 502)
+
+    code, log = post("--pr", str(pr.number))
+
+    assert code == 3
+    assert "HTTP 502" in log
+    assert fake_github.comments(pr.number) == []
