@@ -178,8 +178,7 @@ def _is_head(client: Client, number: int, head_sha: str, runner: Runner) -> bool
 
 
 def upsert(client: Client, number: int, first_line: str, body: str, author: str) -> str:
-    """Update the newest comment by ``author`` that starts with ``first_line``,
-    or create one; returns the comment's id."""
+    """Edit the newest comment by ``author`` under ``first_line``, or create one."""
     issue = client.repo.get_issue(number)
     text = f"{first_line}\n{body}"
 
