@@ -87,4 +87,7 @@ def image(docker_ready: str) -> str:
         tags = docker("image", "inspect", "--format", "{{len .RepoTags}}", old)
         if tags.stdout.strip() == "0":
             docker("image", "rm", old)
+    # With the vfs storage driver every cached layer is a full copy of the file
+    # system: drop the cache no image uses any more (the rest keeps rebuilds fast).
+    docker("builder", "prune", "--force", timeout=300)
     return IMAGE

@@ -83,8 +83,8 @@ def test_size__adds_little_to_the_base(image: str, docker_ready: str) -> None:
 
 
 def test_contents__app_holds_only_the_code(contents: dict[str, Any]) -> None:
-    """/app holds the package, the schema and the entry point, without caches."""
-    assert contents["app"] == ["entrypoint.py", "qgate", "schema"]
+    """/app holds the package, the schema, the entry point and the lock, no caches."""
+    assert contents["app"] == ["entrypoint.py", "qgate", "requirements.lock", "schema"]
     assert contents["caches"] == []
     assert contents["qgate"] == "/app/qgate/__init__.py"
 
