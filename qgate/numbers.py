@@ -34,11 +34,11 @@ def format_distinct(value: decimal.Decimal, *others: decimal.Decimal | None) -> 
     rivals = [o for o in others if o is not None and o != value]
     # With as many digits as the longest number has, every value prints exactly.
     longest = max(len(v.as_tuple().digits) for v in (value, *rivals))
-    for digits in range(SIGNIFICANT, max(SIGNIFICANT, longest) + 1):
+    for digits in range(SIGNIFICANT, longest):
         text = format_number(value, digits)
         if all(text != format_number(o, digits) for o in rivals):
             return text
-    return text
+    return format_number(value, max(SIGNIFICANT, longest))
 
 
 def format_signed(value: decimal.Decimal) -> str:

@@ -90,12 +90,13 @@ def test_load_yaml__empty_value_points_at_its_key():
         (("a", "b"), True, "d.yml:2:3"),
         (("a", "zz", "deeper"), False, "d.yml:2:3"),
         (("nothing",), True, "d.yml:1:1"),
+        (("a", "c", 0), True, "d.yml:3:7"),
         ((), False, "d.yml:1:1"),
     ],
 )
 def test_document_where__falls_back_to_the_nearest_known_ancestor(path, key, where):
     """Positions of unknown paths come from their closest recorded parent."""
-    doc = load_yaml("a:\n  b: 1\n", "d.yml")
+    doc = load_yaml("a:\n  b: 1\n  c: [x]\n", "d.yml")
 
     assert doc.where(path, key=key) == where
 
@@ -144,6 +145,22 @@ def test_load_yaml__errors_say_where(text, message):
         load_yaml(text, "m.yml")
 
     assert caught.value.message == message
+
+
+def test_load_yaml__unplaced_yaml_error_is_a_config_error(monkeypatch):
+    """A YAML error without a position is still a configuration error at 1:1."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    def compose(self, text):
+        raise YAMLError("reader failed")
+
+    monkeypatch.setattr(YAML, "compose", compose)
+
+    with pytest.raises(ConfigError) as caught:
+        load_yaml("a: 1\n", "m.yml")
+
+    assert caught.value.message == "m.yml:1:1: cannot parse YAML: reader failed"
 
 
 def test_load_yaml__duplicate_key_is_a_duplicate_key_error():

@@ -43,6 +43,12 @@ def test_parse_metrics__json_and_yaml_flatten_alike(text, source):
     assert metrics.values == NESTED
 
 
+def test_parse_metrics__empty_mapping_has_no_metrics():
+    """An empty object is a valid file with no metrics in it."""
+
+    assert parse_metrics("{}", "m.json").values == {}
+
+
 def test_parse_metrics__flattens_deep_nesting():
     """Every level of nesting becomes one segment of the dotted name."""
 
@@ -179,6 +185,12 @@ def test_canonical_name__round_trips(segments):
             "m.yml",
             "m.yml:1:1: a metrics file must hold a mapping of names to numbers, not a "
             "number — wrap the values in an object.",
+        ),
+        (
+            "true\n",
+            "m.yml",
+            "m.yml:1:1: a metrics file must hold a mapping of names to numbers, not a "
+            "boolean — wrap the values in an object.",
         ),
         (
             "accuracy 0.9\n",

@@ -47,6 +47,20 @@ def test_format_number__four_significant_digits(value, text):
     assert format_number(value) == text
 
 
+@pytest.mark.parametrize(
+    ("value", "significant", "text"),
+    [
+        (D("123456789012"), 1, "1e11"),
+        (D("0.0000001234"), 2, "1.2e-7"),
+        (D("0.30000000000000004"), 17, "0.30000000000000004"),
+    ],
+)
+def test_format_number__other_precisions(value, significant, text):
+    """Any number of significant digits can be asked for."""
+
+    assert format_number(value, significant) == text
+
+
 @given(NONZERO)
 def test_format_number__never_prints_a_nonzero_value_as_zero(value):
     """A value that is not zero never prints as zero and keeps its sign."""

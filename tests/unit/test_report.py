@@ -194,3 +194,15 @@ def test_render_text__warnings_and_long_names(make_verdict):
         "warning: baseline is old",
         "n" * 39 + "…",
     )
+
+
+def test_render_text__stops_listing_reasons_after_the_limit(make_verdict):
+    """With very many failures the reasons stop shortly after the table's limit."""
+    gates = [{"metric": f"m{i:03}", "max": 0} for i in range(100)]
+
+    text = render_text(
+        make_verdict(gates, {f"m{i:03}": 1 for i in range(100)}), limit=5
+    )
+
+    lines = text.splitlines()
+    assert (len(lines), lines[-1]) == (66, "fail: m056: max: needs ≤ 0")

@@ -24,6 +24,10 @@ from qgate.runner import (
 from tests.helpers import parse_github_output
 
 SECRET = "ghs_s3cr3tT0k3nValue"
+NEEDS_ROOT = pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0,
+    reason="changing a file's owner needs root, as in the container",
+)
 
 
 def _lines(text: str) -> list[str]:
@@ -368,10 +372,7 @@ def test_write_file__creates_folders(tmp_path):
     assert path.read_text("utf-8") == "text\n"
 
 
-@pytest.mark.skipif(
-    not hasattr(os, "geteuid") or os.geteuid() != 0,
-    reason="needs root, as in the container",
-)
+@NEEDS_ROOT
 def test_write_file__as_root_takes_the_workspace_owner(tmp_path):
     """Inside the container (root) reports are given to the workspace's owner."""
     workspace = tmp_path / "workspace"
@@ -384,6 +385,29 @@ def test_write_file__as_root_takes_the_workspace_owner(tmp_path):
 
     owners = [(p.stat().st_uid, p.stat().st_gid) for p in (path.parent, path)]
     assert owners == [(1234, 5678), (1234, 5678)]
+
+
+def test_write_file__in_the_current_folder(tmp_path, monkeypatch):
+    """A bare file name is written in the current folder."""
+    monkeypatch.chdir(tmp_path)
+
+    Runner({}).write_file("verdict.md", "x")
+
+    assert (tmp_path / "verdict.md").read_text("utf-8") == "x"
+
+
+@NEEDS_ROOT
+def test_write_file__as_a_normal_user_keeps_the_owner(tmp_path, monkeypatch):
+    """Not running as root, the runner leaves file ownership alone."""
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    os.chown(workspace, 1234, 5678)
+    monkeypatch.setattr(runner_module.os, "geteuid", lambda: 1000)
+    runner = Runner({"GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": str(workspace)})
+
+    runner.write_file(str(workspace / "verdict.md"), "x")
+
+    assert (workspace / "verdict.md").stat().st_uid != 1234
 
 
 def test_write_file__outside_a_runner_keeps_the_owner(tmp_path):
