@@ -84,6 +84,7 @@ MIXED_BASELINE = (
 
 @pytest.fixture
 def passing(make_verdict):
+    """A release that passes every gate against its baseline."""
     candidate = (
         '{"quality": {"accuracy": 0.986013986013986, "roc_auc": 0.9958071278825995},'
         ' "latency": {"p95_ms": 0.7866040999999998}, "robustness": {"crash_rate": 0.0}}'
@@ -93,6 +94,7 @@ def passing(make_verdict):
 
 @pytest.fixture
 def mixed(make_verdict):
+    """A run with failures, warnings, a skip, passes and a baseline warning."""
     return make_verdict(
         MIXED_GATES,
         MIXED_CANDIDATE,

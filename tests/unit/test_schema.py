@@ -15,6 +15,7 @@ from tests.helpers import ROOT
 
 @pytest.fixture(scope="module")
 def schema() -> dict[str, Any]:
+    """The shipped schema, parsed."""
     return json.loads(schema_text())
 
 
