@@ -70,6 +70,13 @@ def _parser() -> argparse.ArgumentParser:
     from qgate.scaffold import add_arguments
 
     add_arguments(init)
+
+    comment = commands.add_parser(
+        "comment", help="post a verdict file as the sticky pull-request comment"
+    )
+    from qgate.post import add_arguments as add_comment_arguments
+
+    add_comment_arguments(comment)
     return parser
 
 
@@ -84,6 +91,10 @@ def main(argv: list[str] | None = None) -> int:
         return int(ExitCode.PASSED)
     if args.command == "validate":
         return _validate(args.files, runner)
+    if args.command == "comment":
+        from qgate.post import run_comment
+
+        return run_comment(args, runner)
     if args.command == "init":
         from qgate.scaffold import run_init
 

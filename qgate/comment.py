@@ -79,70 +79,57 @@ def upsert_comment(
         runner.info(f"no pull request for event '{settings.event_name}': no comment")
         return ""
     key = comment_key(verdict.name, settings.comment_key)
-    text = f"{marker(key)}\n{body}"
-    issue = client.repo.get_issue(pr.number)
     author = settings.comment_author or BOT_LOGIN
-
-    def existing() -> Any:
-        # Read attributes only: PyGithub re-fetches a listed comment for raw_data.
-        mine = None
-        for comment in issue.get_comments():
-            login = comment.user.login if comment.user else None
-            if (comment.body or "").startswith(marker(key)) and login == author:
-                mine = comment  # comments come oldest first: keep the newest
-        return mine
-
     try:
-        found = call(
-            client,
-            f"comments of pull request #{pr.number}",
-            existing,
-            permission="pull-requests: read",
-        )
-        if found is not None:
-            call(
-                client,
-                "the comment update",
-                lambda: found.edit(text),
-                permission="pull-requests: write",
-                is_write=True,
-            )
-            return str(found.id)
-        return _create(client, issue, text, existing, pr)
+        return upsert(client, pr.number, marker(key), body, author)
     except GitHubError as exc:
         raise _comment_error(exc, pr) from None
 
 
-def _create(
-    client: Client, issue: Any, text: str, existing: Any, pr: PullRequest
-) -> str:
-    try:
-        created = call(
+def upsert(client: Client, number: int, first_line: str, body: str, author: str) -> str:
+    """Edit the newest comment by ``author`` under ``first_line``, or create one."""
+    issue = client.repo.get_issue(number)
+    text = f"{first_line}\n{body}"
+    what = f"comments of pull request #{number}"
+
+    def newest() -> Any:
+        # Read attributes only: PyGithub re-fetches a listed comment for raw_data.
+        mine = None
+        for comment in issue.get_comments():
+            login = comment.user.login if comment.user else None
+            if (comment.body or "").startswith(first_line) and login == author:
+                mine = comment  # comments come oldest first: keep the newest
+        return mine
+
+    def create() -> Any:
+        return call(
             client,
             "the comment",
             lambda: issue.create_comment(text),
             permission="pull-requests: write",
             is_write=True,
         )
+
+    found = call(client, what, newest, permission="pull-requests: read")
+    if found is not None:
+        call(
+            client,
+            "the comment update",
+            lambda: found.edit(text),
+            permission="pull-requests: write",
+            is_write=True,
+        )
+        return str(found.id)
+    try:
+        created = create()
     except GitHubError as exc:
         if exc.status and exc.status < 500:
             raise
         # The write may have landed before the failure: look before writing again.
-        found = call(
-            client,
-            f"comments of pull request #{pr.number}",
-            existing,
-            permission="pull-requests: read",
-        )
+        found = call(client, what, newest, permission="pull-requests: read")
         if found is not None:
             return str(found.id)
-        created = call(
-            client,
-            "the comment",
-            lambda: issue.create_comment(text),
-            permission="pull-requests: write",
-            is_write=True,
-        )
+        created = create()
     return str(created.id)
 
 

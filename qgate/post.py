@@ -11,10 +11,9 @@ from __future__ import annotations
 import argparse
 import os
 import re
-from typing import Any
 
-from qgate.comment import BOT_LOGIN, comment_key, marker
-from qgate.errors import ConfigError, ExitCode, GitHubError, QgateError
+from qgate.comment import BOT_LOGIN, comment_key, marker, upsert
+from qgate.errors import ConfigError, ExitCode, QgateError
 from qgate.github_api import Client, call, make_client
 from qgate.render import COMMENT_BUDGET_CHARS
 from qgate.runner import Runner
@@ -175,46 +174,3 @@ def _is_head(client: Client, number: int, head_sha: str, runner: Runner) -> bool
         title="qgate: comment not posted",
     )
     return False
-
-
-def upsert(client: Client, number: int, first_line: str, body: str, author: str) -> str:
-    """Edit the newest comment by ``author`` under ``first_line``, or create one."""
-    issue = client.repo.get_issue(number)
-    text = f"{first_line}\n{body}"
-
-    def newest() -> Any:
-        mine = None
-        for comment in issue.get_comments():
-            login = comment.user.login if comment.user else None
-            if (comment.body or "").startswith(first_line) and login == author:
-                mine = comment  # oldest first: the last match is the newest
-        return mine
-
-    what = f"comments of pull request #{number}"
-    found = call(client, what, newest, permission="pull-requests: read")
-    if found is not None:
-        call(
-            client,
-            "the comment update",
-            lambda: found.edit(text),
-            permission="pull-requests: write",
-            is_write=True,
-        )
-        return str(found.id)
-    try:
-        created = call(
-            client,
-            "the comment",
-            lambda: issue.create_comment(text),
-            permission="pull-requests: write",
-            is_write=True,
-        )
-    except GitHubError as exc:
-        if exc.status and exc.status < 500:
-            raise
-        # The write may have landed before the failure: look before writing again.
-        found = call(client, what, newest, permission="pull-requests: read")
-        if found is not None:
-            return str(found.id)
-        raise
-    return str(created.id)

@@ -241,12 +241,24 @@ def test_comment__write_that_landed_is_not_repeated(post, fake_github):
 
 
 def test_comment__write_that_failed_is_an_error(post, fake_github):
-    """A 502 on a comment that did not land exits 3 and posts nothing."""
+    """A comment write that keeps failing exits 3 and posts nothing."""
     pr = fake_github.add_pull_request()
-    fake_github.inject("POST", r"/issues/\d+/comments$", 502)
+    fake_github.inject("POST", r"/issues/\d+/comments$", 502, times=None)
 
     code, log = post("--pr", str(pr.number))
 
     assert code == 3
     assert "HTTP 502" in log
     assert fake_github.comments(pr.number) == []
+
+
+def test_comment__write_that_did_not_land_is_tried_once_more(post, fake_github):
+    """After a 502, the comment is written again only once it is known absent."""
+    pr = fake_github.add_pull_request()
+    fake_github.inject("POST", r"/issues/\d+/comments$", 502)
+
+    code, _ = post("--pr", str(pr.number))
+
+    assert code == 0
+    assert len(fake_github.comments(pr.number)) == 1
+    assert fake_github.count("POST", r"/issues/\d+/comments$") == 2
