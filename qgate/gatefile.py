@@ -153,7 +153,8 @@ def schema_problems(doc: Document) -> list[str]:
             where = f"{doc.path}:{pos.line}:{pos.col}"
             found.append(((pos.line, pos.col), f"{where}: {format_path(path)}: {message}"))
     found.sort(key=lambda item: item[0])
-    return [message for _, message in found]
+    # jsonschema reports a missing key once per key, each listing them all.
+    return list(dict.fromkeys(message for _, message in found))
 
 
 def _explain(error: Any) -> Iterable[tuple[Path, bool, str]]:
@@ -172,8 +173,9 @@ def _explain(error: Any) -> Iterable[tuple[Path, bool, str]]:
             )
         return
     if kind == "required":
-        missing = [k for k in error.validator_value if k not in error.instance]
-        yield path, False, f"missing required key '{missing[0]}' — add it"
+        for key in error.validator_value:
+            if key not in error.instance:
+                yield path, False, f"missing required key '{key}' — add it"
         return
     if kind == "dependentRequired":
         for key, needs in error.validator_value.items():
