@@ -124,21 +124,37 @@ class Runner:
         path = self.env.get("GITHUB_OUTPUT")
         if not path:
             return
-        with open(path, "a", encoding="utf-8", newline="\n") as handle:
-            for name, value in outputs.items():
-                value = self.scrub(value)
+        text = ""
+        for name, value in outputs.items():
+            value = self.scrub(value)
+            delimiter = f"ghadelimiter_{uuid.uuid4()}"
+            while delimiter in value or delimiter in name:
                 delimiter = f"ghadelimiter_{uuid.uuid4()}"
-                while delimiter in value or delimiter in name:
-                    delimiter = f"ghadelimiter_{uuid.uuid4()}"
-                handle.write(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
+            text += f"{name}<<{delimiter}\n{value}\n{delimiter}\n"
+        # A failed write must not turn the verdict into a crash; the exit code
+        # still carries it, and later steps see no 'passed' output.
+        if not self._append(path, text):
+            self.error(f"could not write the outputs to $GITHUB_OUTPUT ({path}) — "
+                       "later steps will not see them; the verdict is in the log above.")
 
     def write_summary(self, markdown: str) -> bool:
         """Append Markdown to $GITHUB_STEP_SUMMARY; False when there is none."""
         path = self.env.get("GITHUB_STEP_SUMMARY")
         if not path:
             return False
-        with open(path, "a", encoding="utf-8", newline="\n") as handle:
-            handle.write(self.scrub(markdown))
+        if not self._append(path, self.scrub(markdown)):
+            self.warning(f"could not write the step summary ({path}); the verdict is "
+                         "in the log above.")
+            return False
+        return True
+
+    def _append(self, path: str, text: str) -> bool:
+        try:
+            with open(path, "a", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+        except OSError as exc:
+            self.debug(f"writing {path}: {exc}")
+            return False
         return True
 
     def write_file(self, path: str, text: str) -> None:

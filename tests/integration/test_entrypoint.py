@@ -63,7 +63,7 @@ def run_action(tmp_path):
     event = runner / "event.json"
     event.write_text('{"ref": "refs/heads/main"}', "utf-8")
 
-    def run(candidate=GOOD, *, gates_text=None, **inputs):
+    def run(candidate=GOOD, *, gates_text=None, runner_env=(), **inputs):
         text = gates_text or gate_file_text(
             *GATES, baseline={"file": "base/metrics.json", "when-missing": "fail"}
         )
@@ -93,16 +93,20 @@ def run_action(tmp_path):
         }
         for name, value in {**defaults, **inputs}.items():
             env[f"INPUT_{name.upper()}"] = value
+        env.update(runner_env)
 
         result = run_python([str(ROOT / "entrypoint.py")], cwd=workspace, env=env)
 
-        with open(runner / "output", encoding="utf-8", newline="") as handle:
+        output, summary = runner / "output", runner / "summary.md"
+        with open(output, "a+", encoding="utf-8", newline="") as handle:
+            handle.seek(0)
             outputs = parse_github_output(handle.read())
-        summary = (runner / "summary.md").read_text("utf-8")
-        (runner / "output").unlink()
-        (runner / "summary.md").unlink()
+        summary.touch()
+        text = summary.read_text("utf-8")
+        output.unlink()
+        summary.unlink()
         return ActionRun(
-            result.returncode, result.stdout, result.stderr, outputs, summary, workspace
+            result.returncode, result.stdout, result.stderr, outputs, text, workspace
         )
 
     return run
@@ -245,3 +249,18 @@ def test_entrypoint__token_appears_only_in_the_mask_command(run_action):
         any(TOKEN in text for text in [run.summary, run.stderr, *files]),
         any(TOKEN in value for value in run.outputs.values()),
     ) == ([f"::add-mask::{TOKEN}"], False, False)
+
+
+def test_entrypoint__unwritable_runner_files_do_not_change_the_verdict(
+    run_action, tmp_path
+):
+    """A passing gate still exits 0 when the summary and output files cannot be written."""
+    missing = tmp_path / "no-such-folder"
+    env = {
+        "GITHUB_OUTPUT": str(missing / "o"),
+        "GITHUB_STEP_SUMMARY": str(missing / "s"),
+    }
+
+    run = run_action(GOOD, runner_env=env)
+
+    assert (run.code, run.stderr, run.outputs) == (0, "", {})

@@ -428,3 +428,30 @@ def test_quiet_libraries__silences_http_loggers():
 
     levels = [logging.getLogger(n).level for n in ("github", "urllib3")]
     assert levels == [logging.CRITICAL, logging.CRITICAL]
+
+
+def test_set_outputs__unwritable_file_is_an_error_not_a_crash(tmp_path, make_runner):
+    """An output file that cannot be written is reported and the run goes on."""
+    path = tmp_path / "missing" / "output"
+    runner, stream = make_runner(GITHUB_OUTPUT=str(path))
+
+    runner.set_outputs({"passed": "true"})
+
+    assert stream.getvalue().splitlines()[-1] == (
+        f"::error::could not write the outputs to $GITHUB_OUTPUT ({path}) — later "
+        "steps will not see them; the verdict is in the log above."
+    )
+
+
+def test_write_summary__unwritable_file_is_a_warning(tmp_path, make_runner):
+    """A summary file that cannot be written is a warning, and False is returned."""
+    path = tmp_path / "missing" / "summary.md"
+    runner, stream = make_runner(GITHUB_STEP_SUMMARY=str(path))
+
+    written = runner.write_summary("### verdict\n")
+
+    assert (written, stream.getvalue().splitlines()[-1]) == (
+        False,
+        f"::warning::could not write the step summary ({path}); the verdict is in the "
+        "log above.",
+    )
