@@ -17,6 +17,7 @@ from tests.container.helpers import IMAGE, REPO, docker, docker_cli
 # local-docker.sh lives in the shared tools checked out beside the repository.
 LOCAL_DOCKER = REPO.parent / "shared" / "tools" / "local-docker.sh"
 BASE_IMAGE = os.environ.get("QGATE_BASE_IMAGE", "qgate-local/python:bookworm")
+TEST_LABEL = "org.qgate.image=test"  # marks images built by these tests
 
 
 def unavailable(reason: str) -> NoReturn:
@@ -61,13 +62,14 @@ def docker_ready() -> str:
 @pytest.fixture(scope="session")
 def image(docker_ready: str) -> str:
     """Build the action image once (BuildKit, local base); returns its tag."""
-    before = docker("image", "inspect", "--format", "{{.Id}}", IMAGE)
     env = {**os.environ, "DOCKER_BUILDKIT": "1"}
     built = docker(
         "build",
         "--network=host",
         "--build-arg",
         f"BASE_IMAGE={docker_ready}",
+        "--label",
+        TEST_LABEL,
         "-t",
         IMAGE,
         str(REPO),
@@ -79,14 +81,9 @@ def image(docker_ready: str) -> str:
             f"{docker_cli()} build failed:\n{_tail(built.stderr + built.stdout, 60)}",
             pytrace=False,
         )
-    old = before.stdout.strip()
-    new = docker("image", "inspect", "--format", "{{.Id}}", IMAGE).stdout.strip()
-    if before.returncode == 0 and old and old != new:
-        # The previous qgate:test stays behind untagged: remove it unless another tag
-        # still points at it.
-        tags = docker("image", "inspect", "--format", "{{len .RepoTags}}", old)
-        if tags.stdout.strip() == "0":
-            docker("image", "rm", old)
+    # Earlier builds of qgate:test (this session's or a concurrent one's) are left
+    # untagged: remove those, and only those, unless a container still uses them.
+    docker("image", "prune", "--force", "--filter", f"label={TEST_LABEL}")
     # With the vfs storage driver every cached layer is a full copy of the file
     # system: drop the cache no image uses any more (the rest keeps rebuilds fast).
     docker("builder", "prune", "--force", timeout=300)
