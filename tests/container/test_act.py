@@ -8,10 +8,12 @@ told not to rebuild or pull. One act run serves every test in this module.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -26,6 +28,7 @@ WORKFLOW = ".github/workflows/self-test.yml"
 EVENT = "tests/events/push.json"
 PASSING_JOB = "[self-test/gate a passing model]"
 FAILING_JOB = "[self-test/gate a failing model]"
+LOCK = Path(tempfile.gettempdir()) / "qgate-act.lock"
 
 
 def _act() -> str:
@@ -71,21 +74,26 @@ def act_log(
         "--container-daemon-socket", "-",
         "--env", f"GITHUB_API_URL={LOOPBACK_API}",
     ]  # fmt: skip
-    tagged = docker("tag", image, ACT_IMAGE)
-    assert tagged.returncode == 0, tagged.stderr
-    try:
-        done = subprocess.run(
-            argv,
-            cwd=REPO,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            timeout=600,
-            check=False,
-        )
-    finally:
-        _cleanup()
+    # The tag and the toolcache volume are shared by every act run on this daemon:
+    # one run at a time, or another run's cleanup would pull them from under this one
+    # (and act would then try to build the image from Docker Hub's base).
+    with open(LOCK, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        tagged = docker("tag", image, ACT_IMAGE)
+        assert tagged.returncode == 0, tagged.stderr
+        try:
+            done = subprocess.run(
+                argv,
+                cwd=REPO,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                timeout=600,
+                check=False,
+            )
+        finally:
+            _cleanup()
     return done.returncode, done.stdout
 
 
