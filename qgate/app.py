@@ -69,7 +69,7 @@ def run(settings: Settings, runner: Runner, client: Any = None) -> int:
         for problem in [exc.message, *exc.details]:
             _report_problem(runner, problem, is_config=isinstance(exc, ConfigError))
         name = gate_file.name if gate_file else "gate"
-        verdict = error_verdict(name, exc.message)
+        verdict = error_verdict(name, exc.message, details=tuple(exc.details))
     except Exception as exc:  # noqa: BLE001 - the result must be reported anyway
         code = ExitCode.ERROR
         runner.debug(traceback.format_exc())

@@ -114,7 +114,8 @@ def _validate(files: list[str], runner: Runner) -> int:
                 runner.error(problem)
             code = ExitCode.CONFIG
             continue
-        runner.info(f"{path}: valid ({len(gate_file.gates)} gates)")
+        count = len(gate_file.gates)
+        runner.info(f"{path}: valid ({count} gate{'' if count == 1 else 's'})")
     return int(code)
 
 

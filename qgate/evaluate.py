@@ -32,7 +32,7 @@ _CONTEXT = decimal.Context(
 )
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     """Outcome of one gate or of the whole run."""
 
     PASS = "pass"
@@ -103,6 +103,7 @@ class Verdict:
     baseline: BaselineInfo
     warnings: tuple[str, ...] = ()
     error: str = ""
+    details: tuple[str, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -128,11 +129,12 @@ def evaluate(gate_file: GateFile, candidate: Metrics, baseline: BaselineInfo) ->
                    baseline=baseline, warnings=baseline.warnings)
 
 
-def error_verdict(name: str, message: str, baseline: BaselineInfo | None = None) -> Verdict:
-    """A verdict for a run that could not be evaluated."""
+def error_verdict(name: str, message: str, baseline: BaselineInfo | None = None,
+                  details: tuple[str, ...] = ()) -> Verdict:
+    """A verdict for a run that could not be evaluated (``details``: more problems)."""
     info = baseline or BaselineInfo(metrics=None, label="not fetched")
     return Verdict(status=Status.ERROR, name=name, results=(), baseline=info,
-                   error=message)
+                   error=message, details=details)
 
 
 def _judge(gate: Gate, candidate: Metrics, baseline: BaselineInfo,

@@ -183,6 +183,7 @@ def _render(verdict: Verdict, table: list[Row], hidden: int, run_url: str,
         headline=Trusted(headline(verdict)),
         # Messages are not table cells: escape them here with a roomier limit.
         error=Trusted(escape_markdown(verdict.error, MAX_MESSAGE)),
+        details=[Trusted(escape_markdown(d, MAX_MESSAGE)) for d in verdict.details],
         baseline_label=info.label,
         baseline_commit=info.commit[:12],
         baseline_date=info.date,

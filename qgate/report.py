@@ -59,6 +59,7 @@ def verdict_data(verdict: Verdict) -> dict[str, Any]:
         "passed": verdict.passed,
         "headline": headline(verdict),
         "error": verdict.error,
+        "details": list(verdict.details),
         "baseline": {"label": info.label, "url": info.url, "commit": info.commit,
                      "date": info.date, "exists": info.metrics is not None},
         "warnings": list(verdict.warnings),

@@ -149,7 +149,9 @@ def in_workspace(path: str, env: Mapping[str, str] | None = None) -> str:
     workspace = env.get("GITHUB_WORKSPACE")
     if not workspace or env.get("GITHUB_ACTIONS") != "true":
         return path
-    full = os.path.realpath(os.path.join(workspace, path))
+    # Paths are opened relative to the working directory (the workspace in the
+    # container), so that is what must stay inside the workspace.
+    full = os.path.realpath(path)
     root = os.path.realpath(workspace)
     if full != root and not full.startswith(root + os.sep):
         raise ConfigError(

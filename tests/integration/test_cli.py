@@ -273,7 +273,7 @@ def test_validate__valid_files(qgate, write_gate_file):
 
     assert (result.returncode, result.stdout.splitlines()) == (
         0,
-        [f"{first}: valid (2 gates)", f"{second}: valid (1 gates)"],
+        [f"{first}: valid (2 gates)", f"{second}: valid (1 gate)"],
     )
 
 

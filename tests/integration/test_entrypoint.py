@@ -264,3 +264,23 @@ def test_entrypoint__unwritable_runner_files_do_not_change_the_verdict(
     run = run_action(GOOD, runner_env=env)
 
     assert (run.code, run.stderr, run.outputs) == (0, "", {})
+
+
+def test_entrypoint__every_configuration_error_reaches_the_summary(tmp_path):
+    """All schema problems of a broken gate file are listed in the step summary."""
+    gates = tmp_path / "gates.yml"
+    gates.write_text("version: 2\ngates:\n  - metric: a\n    min: x\n  - metric: b\n")
+    (tmp_path / "m.json").write_text('{"a": 1}')
+    env = clean_env(
+        GITHUB_ACTIONS="true", GITHUB_WORKSPACE=str(tmp_path),
+        GITHUB_OUTPUT=str(tmp_path / "out"), GITHUB_STEP_SUMMARY=str(tmp_path / "sum"),
+        INPUT_GATES="gates.yml", INPUT_METRICS="m.json", INPUT_COMMENT="never",
+    )
+
+    result = run_python([str(ROOT / "entrypoint.py")], cwd=tmp_path, env=env)
+
+    summary = (tmp_path / "sum").read_text()
+    assert result.returncode == 2
+    assert "gates.yml:1:10: version" in summary
+    assert "gates.yml:4:10: gates&#91;0&#93;.min: must be a number" in summary
+    assert "gates.yml:5:5: gates&#91;1&#93;: the gate has no rule" in summary

@@ -88,6 +88,7 @@ def test_render_json__summary_fields(make_verdict):
         "passed": True,
         "headline": "passed — 1 of 2 gates passed, 1 skipped",
         "error": "",
+        "details": [],
         "baseline": {
             "label": "v1",
             "url": "https://x/y",
