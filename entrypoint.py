@@ -5,7 +5,25 @@ from __future__ import annotations
 import os
 import sys
 
-from qgate.action import main
+ERROR_EXIT = 3  # qgate.errors.ExitCode.ERROR, repeated: qgate may fail to import
+
+
+def _run() -> int:
+    try:
+        from qgate.action import main
+    except Exception as exc:  # noqa: BLE001 - a broken install must not read as "failed"
+        print(
+            f"::error title=qgate::qgate could not start ({type(exc).__name__}); "
+            "the release is blocked. Re-run the job; if it persists, report it at "
+            "https://github.com/qgate-dev/quality-gate/issues"
+        )
+        output = os.environ.get("GITHUB_OUTPUT")
+        if output:
+            with open(output, "a", encoding="utf-8") as handle:
+                handle.write("passed=false\nverdict=error\n")
+        return ERROR_EXIT
+    return main(dict(os.environ))
+
 
 if __name__ == "__main__":
-    sys.exit(main(dict(os.environ)))
+    sys.exit(_run())

@@ -91,8 +91,10 @@ def headline(verdict: Verdict) -> str:
         return "could not evaluate — release blocked"
     if verdict.status is Status.FAIL:
         return f"blocked — {failed} of {total} gates failed"
-    if verdict.status is Status.WARN:
+    if verdict.status is Status.WARN and warned:
         return f"passed with warnings — {warned} of {total} gates warned"
+    if verdict.status is Status.WARN:
+        return f"passed with warnings — {total} of {total} gates passed, see warnings"
     skipped = verdict.count(Status.SKIP)
     text = f"passed — {verdict.count(Status.PASS)} of {total} gates passed"
     return text + (f", {skipped} skipped" if skipped else "")

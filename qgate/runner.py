@@ -175,10 +175,14 @@ class Runner:
         if not hasattr(os, "geteuid") or os.geteuid() != 0:
             return
         owner = os.stat(workspace)
+        root = os.path.realpath(workspace)
+        target = os.path.realpath(path)
         with contextlib.suppress(OSError):
-            folder = os.path.dirname(os.path.abspath(path))
-            for target in (folder, path):
+            # The file and every folder above it up to the workspace (makedirs may
+            # have created several).
+            while target.startswith(root + os.sep):
                 os.chown(target, owner.st_uid, owner.st_gid)
+                target = os.path.dirname(target)
 
 
 def quiet_libraries() -> None:

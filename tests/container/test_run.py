@@ -187,11 +187,6 @@ def test_pass__report_owned_by_workspace_owner(passing: ActionRun) -> None:
         assert (passing.workspace / relative).stat().st_uid == owner, relative
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="#4: qgate/runner.py chowns only a report's own folder; the folders "
-    "makedirs creates above it stay root-owned",
-)
 def test_pass__report_parent_folders_owned_by_workspace_owner(
     passing: ActionRun,
 ) -> None:

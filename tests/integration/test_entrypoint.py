@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -284,3 +285,21 @@ def test_entrypoint__every_configuration_error_reaches_the_summary(tmp_path):
     assert "gates.yml:1:10: version" in summary
     assert "gates.yml:4:10: gates&#91;0&#93;.min: must be a number" in summary
     assert "gates.yml:5:5: gates&#91;1&#93;: the gate has no rule" in summary
+
+
+def test_entrypoint__broken_install_exits_3_not_1(tmp_path):
+    """When qgate cannot even be imported, the step reports an error, not a failed gate."""
+    shadow = tmp_path / "shadow"
+    shadow.mkdir()
+    (shadow / "difflib.py").write_text("raise ImportError('broken on purpose')\n")
+    env = clean_env(
+        GITHUB_ACTIONS="true", GITHUB_OUTPUT=str(tmp_path / "out"),
+        PYTHONPATH=f"{shadow}{os.pathsep}{ROOT}",
+    )
+
+    result = run_python([str(ROOT / "entrypoint.py")], cwd=tmp_path, env=env)
+
+    assert result.returncode == 3
+    assert result.stdout.startswith("::error title=qgate::qgate could not start")
+    assert parse_github_output((tmp_path / "out").read_text()) == {
+        "passed": "false", "verdict": "error"}
