@@ -198,3 +198,52 @@ def test_request_count__default_path_stays_within_four(
 
     assert result.code == 0
     assert len(released.requests) <= 4
+
+
+def test_artifact__download_410_is_an_expired_error(
+    fake_github: FakeGitHub, run_action: Run
+) -> None:
+    """An artifact listed as live whose download answers 410 is reported as expired."""
+    fake_github.add_run("train.yml", "main", "push", artifacts={
+        "metrics": {"metrics.json": metrics_bytes(BASELINE)}})
+    fake_github.inject("GET", r"/actions/artifacts/\d+/zip$", 410, times=None)
+    gates = ("version: 1\nname: churn-model\nbaseline:\n  source: artifact\n"
+             "  workflow: train.yml\ngates:\n  - metric: accuracy\n    min: 0.5\n")
+
+    result = run_action(fake_github, gates=gates)
+
+    _assert_error(result, "expired", "retention-days")
+
+
+def test_comment__body_too_long_is_a_warning(released: FakeGitHub,
+                                             run_action: Run) -> None:
+    """A 422 on the comment leaves the verdict, exit code and outputs intact."""
+    released.add_pull_request(7)
+    released.inject("POST", r"/issues/7/comments$", 422, body={
+        "message": "Validation Failed", "errors": [{
+            "resource": "IssueComment", "code": "custom", "field": "body",
+            "message": "Body is too long (maximum is 65536 characters)"}]})
+    event = {"number": 7, "pull_request": {"number": 7}}
+
+    result = run_action(released, event_name="pull_request", event=event)
+
+    assert result.code == 0
+    assert result.outputs["passed"] == "true"
+    assert result.outputs["comment-id"] == ""
+    assert "::warning" in result.log and "422" in result.log
+
+
+def test_request_count__pull_request_adds_one_for_the_base_gate_file(
+    released: FakeGitHub, run_action: Run
+) -> None:
+    """On a pull request, the base branch's gate file costs exactly one more call."""
+    released.add_pull_request(7)
+    issue = released.state.issues[7]
+    event = {"number": 7, "pull_request": {
+        "number": 7, "base": {"sha": issue.base_sha}, "head": {"sha": issue.head_sha}}}
+
+    result = run_action(released, event_name="pull_request", event=event)
+
+    assert result.code == 0
+    assert len(released.requests) <= 5
+    assert released.count("GET", r"/contents/qgate\.yml$") == 1
