@@ -28,16 +28,20 @@ def marker(key: str) -> str:
     return f"{MARKER_PREFIX}{key} -->"
 
 
-def find_pull_request(settings: Settings, client: Client | None) -> PullRequest:
-    """The pull request of this run, looking it up for fork ``workflow_run`` events."""
+def find_pull_request(settings: Settings, clients: Any) -> PullRequest:
+    """The pull request of this run, looking it up for fork ``workflow_run`` events.
+
+    ``clients.get()`` creates the GitHub client; it is called only for the lookup.
+    """
     event = load_event(settings.event_path)
     found = pull_request(settings.event_name, event)
     if found.number is not None or settings.event_name != "workflow_run":
         return found
-    if not found.head_sha or client is None:
+    if not found.head_sha:
         return found
     # Fork pull requests leave workflow_run.pull_requests empty (actions/runner#3444):
     # match the run's head commit against open pull requests instead.
+    client = clients.get()
     repo = client.repo
 
     def by_head() -> int | None:
@@ -66,18 +70,11 @@ def upsert_comment(
     """Create or update the comment; returns its id, or "" when none applies."""
     if not settings.repository or not settings.event_name:
         return ""
-    if (
-        pull_request(settings.event_name, load_event(settings.event_path)).number
-        is None
-        and settings.event_name != "workflow_run"
-    ):
-        runner.info(f"no pull request for event '{settings.event_name}': no comment")
-        return ""
-    client = clients.get()
-    pr = find_pull_request(settings, client)
+    pr = find_pull_request(settings, clients)
     if pr.number is None:
         runner.info(f"no pull request for event '{settings.event_name}': no comment")
         return ""
+    client = clients.get()
     key = comment_key(verdict.name, settings.comment_key)
     author = settings.comment_author or BOT_LOGIN
     try:
