@@ -44,7 +44,7 @@ def fetch_baseline(
                 "baseline source is 'file' but no file is named — set baseline.file in "
                 "the gate file or pass --baseline FILE (input baseline-file)."
             )
-        metrics = load_metrics(in_workspace(path))
+        metrics = load_metrics(in_workspace(path), "baseline metrics file")
         return BaselineInfo(metrics=metrics, label=f"file {path}")
     from qgate.remote import fetch_remote_baseline
 

@@ -91,8 +91,12 @@ def read_text(path: str, *, what: str, max_bytes: int) -> str:
             f"{path}: {what} is {size:,} bytes, over the limit of {max_bytes:,} bytes — "
             "trim the file or split it."
         )
-    with open(path, "rb") as handle:
-        raw = handle.read(max_bytes + 1)
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the {what} ({exc.strerror}) — check "
+                          "its permissions.") from None
     return decode(raw, path=path, what=what)
 
 

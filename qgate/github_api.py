@@ -18,7 +18,7 @@ import urllib.request
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from qgate.errors import GitHubError
+from qgate.errors import ConfigError, GitHubError
 from qgate.settings import Settings
 
 T = TypeVar("T")
@@ -48,7 +48,7 @@ class Client:
 def make_client(settings: Settings) -> Client:
     """Create the one GitHub client of a run."""
     if not settings.repository:
-        raise GitHubError(
+        raise ConfigError(
             "no repository known for the GitHub baseline — run inside GitHub Actions or "
             "pass --repo owner/name (GITHUB_REPOSITORY)."
         )

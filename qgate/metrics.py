@@ -118,10 +118,9 @@ def parse_metrics(text: str, path: str) -> Metrics:
     return from_document(doc, path)
 
 
-def load_metrics(path: str) -> Metrics:
-    """Read and flatten a metrics file from disk."""
-    return parse_metrics(read_text(path, what="metrics file", max_bytes=MAX_METRICS_BYTES),
-                         path)
+def load_metrics(path: str, what: str = "metrics file") -> Metrics:
+    """Read and flatten a metrics file from disk (``what`` names it in messages)."""
+    return parse_metrics(read_text(path, what=what, max_bytes=MAX_METRICS_BYTES), path)
 
 
 def parse_metrics_bytes(raw: bytes, source: str) -> Metrics:

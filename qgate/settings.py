@@ -48,14 +48,20 @@ class Settings:
         return f"{self.server_url}/{self.repository}/actions/runs/{self.run_id}"
 
 
-def read_input(env: Mapping[str, str], name: str, default: str = "") -> str:
-    """Read an action input; accepts ``INPUT_GATE-FILE`` and ``INPUT_GATE_FILE``."""
+def read_input(env: Mapping[str, str], name: str, default: str = "", *,
+               keep_empty: bool = False) -> str:
+    """Read an action input; accepts ``INPUT_GATE-FILE`` and ``INPUT_GATE_FILE``.
+
+    An empty value means ``default``, unless ``keep_empty``: then only an absent
+    variable does (the runner always passes action.yml's default otherwise).
+    """
     upper = name.upper().replace(" ", "_")
-    for key in (f"INPUT_{upper}", f"INPUT_{upper.replace('-', '_')}"):
-        value = env.get(key)
-        if value is not None and value.strip():
-            return value.strip()
-    return default
+    keys = (f"INPUT_{upper}", f"INPUT_{upper.replace('-', '_')}")
+    values = [env[key].strip() for key in keys if key in env]
+    filled = [value for value in values if value]
+    if filled:
+        return filled[0]
+    return "" if values and keep_empty else default
 
 
 def _choice(name: str, value: str, options: tuple[str, ...]) -> str:
@@ -80,9 +86,9 @@ def _boolean(name: str, value: str) -> bool:
 
 def _seconds(name: str, value: str, default: str) -> decimal.Decimal:
     text = value or default
-    if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", text):
+    if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", text) or decimal.Decimal(text) == 0:
         raise ConfigError(
-            f"input '{name}': '{text[:40]}' is not a number of seconds — "
+            f"input '{name}': '{text[:40]}' is not a positive number of seconds — "
             f"write a number such as {default}."
         )
     return decimal.Decimal(text)
@@ -109,8 +115,9 @@ def from_env(env: Mapping[str, str]) -> Settings:
         baseline_tag=read_input(env, "baseline-tag"),
         baseline_asset=read_input(env, "baseline-asset"),
         gates_from_base=_boolean("gates-from-base", read_input(env, "gates-from-base")),
-        json_path=read_input(env, "json-path", ".qgate/verdict.json"),
-        markdown_path=read_input(env, "markdown-path", ".qgate/verdict.md"),
+        json_path=read_input(env, "json-path", ".qgate/verdict.json", keep_empty=True),
+        markdown_path=read_input(env, "markdown-path", ".qgate/verdict.md",
+                                 keep_empty=True),
         token=read_input(env, "github-token"),
         api_url=env.get("GITHUB_API_URL", "https://api.github.com").rstrip("/"),
         server_url=env.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/"),
