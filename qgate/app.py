@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import traceback
 from typing import Any
 
 from qgate.baseline import REMOTE_SOURCES, choose_source, fetch_baseline
-from qgate.errors import ISSUES_URL, ConfigError, ExitCode, QgateError
+from qgate.errors import ISSUES_URL, BaselineError, ConfigError, ExitCode, QgateError
 from qgate.evaluate import Status, Verdict, error_verdict, evaluate
 from qgate.gatefile import GateFile, load_gate_file
 from qgate.metrics import load_metrics
@@ -50,6 +51,7 @@ def run(settings: Settings, runner: Runner, client: Any = None) -> int:
     gate_file: GateFile | None = None
     code: ExitCode
     try:
+        _refuse_overwriting_inputs(settings)
         with runner.group("Load the gate file"):
             gate_file = load_gate_file(in_workspace(settings.gates))
             runner.info(f"{settings.gates}: {len(gate_file.gates)} gates")
@@ -68,7 +70,7 @@ def run(settings: Settings, runner: Runner, client: Any = None) -> int:
         code = exc.exit_code
         for problem in [exc.message, *exc.details]:
             _report_problem(runner, problem, is_config=isinstance(exc, ConfigError))
-        name = gate_file.name if gate_file else "gate"
+        name = gate_file.name if gate_file else guess_name(settings.gates)
         verdict = error_verdict(name, exc.message, details=tuple(exc.details))
     except Exception as exc:  # noqa: BLE001 - the result must be reported anyway
         code = ExitCode.ERROR
@@ -78,7 +80,8 @@ def run(settings: Settings, runner: Runner, client: Any = None) -> int:
             f"{ISSUES_URL} with the debug log"
         )
         runner.error(message, title="qgate")
-        verdict = error_verdict(gate_file.name if gate_file else "gate", message)
+        name = gate_file.name if gate_file else guess_name(settings.gates)
+        verdict = error_verdict(name, message)
     report(settings, runner, verdict, gate_file, clients)
     return int(code)
 
@@ -93,6 +96,12 @@ def _against_base(
     if settings.event_name not in ("pull_request", "pull_request_target"):
         return gate_file, []
     if not (pr.base_sha and settings.repository):
+        if settings.gates_from_base:
+            raise BaselineError(
+                "gates-from-base is set, but the event payload names no base commit "
+                "or no repository is known, so the base branch's gate file cannot be "
+                "read — check GITHUB_EVENT_PATH and GITHUB_REPOSITORY."
+            )
         return gate_file, []
     from qgate.gatediff import compare
     from qgate.gatefile import parse_gate_file
@@ -145,6 +154,33 @@ def _with_notes(verdict: Verdict, notes: list[str]) -> Verdict:
     )
 
 
+def _overwrites_input(settings: Settings, path: str) -> bool:
+    """Whether writing ``path`` would replace a file the run reads."""
+    inputs = (settings.gates, settings.metrics, settings.baseline_file)
+    return any(p and os.path.realpath(p) == os.path.realpath(path) for p in inputs)
+
+
+def _refuse_overwriting_inputs(settings: Settings) -> None:
+    """A report path must never be one of the files the run reads."""
+    for flag, path in (
+        ("json", settings.json_path),
+        ("markdown", settings.markdown_path),
+    ):
+        if path and _overwrites_input(settings, path):
+            raise ConfigError(
+                f"{path}: the {flag} report would overwrite an input of this run — "
+                "write the report to another path."
+            )
+
+
+def guess_name(path: str) -> str:
+    """The gate's name from a gate file that may not validate, so that an error
+    lands in the same sticky comment as the verdicts before it."""
+    from qgate.gatefile import name_of
+
+    return name_of(path)
+
+
 def _report_problem(runner: Runner, problem: str, *, is_config: bool) -> None:
     match = _WHERE.match(problem)
     title = "qgate: configuration error" if is_config else "qgate: could not evaluate"
@@ -189,7 +225,7 @@ def report(
         ("json-path", settings.json_path, render_json(verdict)),
     ):
         outputs[key] = ""
-        if path:
+        if path and not _overwrites_input(settings, path):
             try:
                 runner.write_file(in_workspace(path), text)
                 outputs[key] = path
@@ -228,8 +264,9 @@ def _comment(
     """Upsert the pull-request comment when asked to; returns its id or ""."""
     if settings.comment == "never" or clients is None:
         return ""
-    if settings.comment == "on-failure" and verdict.passed:
-        return ""
+    # on-failure still updates an earlier comment when the gate now passes, so the
+    # pull request never keeps showing a stale "blocked".
+    only_update = settings.comment == "on-failure" and verdict.passed
     from qgate.comment import upsert_comment
 
     body = render_markdown(
@@ -240,7 +277,9 @@ def _comment(
         budget=COMMENT_BUDGET_CHARS,
     )
     try:
-        return upsert_comment(settings, runner, verdict, body, clients)
+        return upsert_comment(
+            settings, runner, verdict, body, clients, only_update=only_update
+        )
     except QgateError as exc:
         runner.warning(exc.message, title="qgate: comment not posted")
     except Exception as exc:  # noqa: BLE001 - a comment must never cost the verdict

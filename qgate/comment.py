@@ -65,7 +65,13 @@ def find_pull_request(settings: Settings, clients: Any) -> PullRequest:
 
 
 def upsert_comment(
-    settings: Settings, runner: Runner, verdict: Verdict, body: str, clients: Any
+    settings: Settings,
+    runner: Runner,
+    verdict: Verdict,
+    body: str,
+    clients: Any,
+    *,
+    only_update: bool = False,
 ) -> str:
     """Create or update the comment; returns its id, or "" when none applies."""
     if not settings.repository or not settings.event_name:
@@ -78,13 +84,24 @@ def upsert_comment(
     key = comment_key(verdict.name, settings.comment_key)
     author = settings.comment_author or BOT_LOGIN
     try:
-        return upsert(client, pr.number, marker(key), body, author)
+        return upsert(
+            client, pr.number, marker(key), body, author, only_update=only_update
+        )
     except GitHubError as exc:
         raise _comment_error(exc, pr) from None
 
 
-def upsert(client: Client, number: int, first_line: str, body: str, author: str) -> str:
-    """Edit the newest comment by ``author`` under ``first_line``, or create one."""
+def upsert(
+    client: Client,
+    number: int,
+    first_line: str,
+    body: str,
+    author: str,
+    *,
+    only_update: bool = False,
+) -> str:
+    """Edit the newest comment by ``author`` under ``first_line``, or create one
+    (unless ``only_update``); returns its id, or "" when nothing was written."""
     issue = client.repo.get_issue(number)
     text = f"{first_line}\n{body}"
     what = f"comments of pull request #{number}"
@@ -117,6 +134,8 @@ def upsert(client: Client, number: int, first_line: str, body: str, author: str)
             is_write=True,
         )
         return str(found.id)
+    if only_update:
+        return ""
     try:
         created = create()
     except GitHubError as exc:

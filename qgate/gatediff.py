@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import decimal
 
-from qgate.gatefile import Gate, GateFile, Tolerance
+from qgate.gatefile import BaselineSpec, Gate, GateFile, Tolerance
 
 _MISSING_ORDER = {"fail": 0, "warn": 1, "pass": 2}
 
@@ -32,6 +32,7 @@ def compare(base: GateFile, head: GateFile) -> list[Change]:
     for metric in new:
         if metric not in old:
             changes.append(Change(metric, "tightened", "gate added"))
+    changes.extend(_baseline_changes(base.baseline, head.baseline))
     if base.baseline.when_missing != head.baseline.when_missing:
         before, after = base.baseline.when_missing, head.baseline.when_missing
         kind = (
@@ -41,6 +42,28 @@ def compare(base: GateFile, head: GateFile) -> list[Change]:
         )
         changes.append(Change("baseline", kind, f"when-missing {before} → {after}"))
     return changes
+
+
+_BASELINE_FIELDS = ("source", "file", "asset", "tag", "tag_pattern", "prereleases",
+                    "workflow", "artifact", "ref", "path", "max_age_days")
+
+
+def _baseline_changes(old: BaselineSpec, new: BaselineSpec) -> list[Change]:
+    """Where the baseline comes from decides what "no regression" means: any change
+    to it is listed (a pull request could point it at a file of its own)."""
+    changes = []
+    for name in _BASELINE_FIELDS:
+        before, after = getattr(old, name), getattr(new, name)
+        if before != after:
+            label = name.replace("_", "-")
+            changes.append(Change("baseline", "changed",
+                                  f"{label} {_text(before)} → {_text(after)}"))
+    return changes
+
+
+def _text(value: object) -> str:
+    return "unset" if value is None else str(value).lower() if isinstance(
+        value, bool) else str(value)
 
 
 def _by_metric(gate_file: GateFile) -> dict[str, Gate]:

@@ -334,3 +334,19 @@ def test_cli__version(qgate):
     result = qgate("--version")
 
     assert (result.returncode, result.stdout) == (0, f"qgate {__version__}\n")
+
+
+def test_check__report_path_may_not_overwrite_an_input(qgate, write_gate_file,
+                                                       tmp_path):
+    """--markdown pointing at the gate file is refused before anything is written."""
+    gates = write_gate_file(*GATES)
+    original = gates.read_text()
+    metrics = tmp_path / "m.json"
+    metrics.write_text('{"accuracy": 0.95, "latency": {"p95_ms": 10}}')
+
+    result = qgate("check", "--gates", str(gates), "--metrics", str(metrics),
+                   "--no-baseline", "--markdown", str(gates))
+
+    assert result.returncode == 2
+    assert "would overwrite an input" in result.stdout
+    assert gates.read_text() == original

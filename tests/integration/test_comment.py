@@ -190,3 +190,65 @@ def test_comment__gates_from_base_judges_with_the_base_version(
 
     assert result.code == 1
     assert "gates-from-base" in result.summary
+
+
+def test_comment__on_failure_updates_a_stale_blocked_comment(
+    pr: FakeGitHub, run_action: Run
+) -> None:
+    """With on-failure, a passing run edits the earlier "blocked" comment."""
+    run_action(pr, event_name="pull_request", event=pr_event(pr, 7),
+               comment="on-failure", candidate=WORSE)
+
+    result = run_action(pr, event_name="pull_request", event=pr_event(pr, 7),
+                        comment="on-failure")
+
+    comments = pr.comments(7)
+    assert len(comments) == 1
+    assert "passed" in comments[0].body.splitlines()[1]
+    assert result.outputs["comment-id"] == str(comments[0].id)
+
+
+def test_comment__broken_gate_file_reports_under_the_same_key(
+    pr: FakeGitHub, run_action: Run
+) -> None:
+    """A gate file that fails the schema still updates the gate's own comment."""
+    run_action(pr, event_name="pull_request", event=pr_event(pr, 7))
+    broken = ("version: 1\nname: churn-model\nbaseline:\n  source: release\ngates:\n"
+              "  - metric: accuracy\n    mni: 0.9\n")
+
+    result = run_action(pr, event_name="pull_request", event=pr_event(pr, 7),
+                        gates=broken)
+
+    comments = pr.comments(7)
+    assert result.code == 2
+    assert len(comments) == 1
+    assert comments[0].body.startswith(MARKER)
+    assert "could not evaluate" in comments[0].body
+
+
+def test_comment__pull_request_changing_the_baseline_is_listed(
+    pr: FakeGitHub, run_action: Run
+) -> None:
+    """Pointing the baseline at a file of the pull request's own is reported."""
+    issue = pr.state.issues[7]
+    base = ("version: 1\nname: churn-model\nbaseline:\n  source: release\ngates:\n"
+            "  - metric: accuracy\n    direction: higher\n    max-regression: 0.01\n")
+    pr.add_file("qgate.yml", issue.base_sha, base.encode())
+    head = base.replace("  source: release\n", "  file: mine.json\n")
+
+    result = run_action(pr, event_name="pull_request", event=pr_event(pr, 7),
+                        gates=head, baseline_file="metrics.json")
+
+    assert result.outputs["verdict"] == "warn"
+    assert "changes the gate: baseline: source release → file" in result.summary
+
+
+def test_comment__gates_from_base_without_a_base_commit_is_an_error(
+    pr: FakeGitHub, run_action: Run
+) -> None:
+    """gates-from-base cannot be honoured without the event's base: never a pass."""
+    result = run_action(pr, event_name="pull_request", event={"number": 7},
+                        gates_from_base="true")
+
+    assert (result.code, result.outputs["passed"]) == (3, "false")
+    assert "gates-from-base" in result.log

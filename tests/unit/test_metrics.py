@@ -68,16 +68,6 @@ def test_parse_metrics__flattens_deep_nesting():
         # Both present: the plain name is the nested path, the escape the flat key.
         (
             '{"latency.p95_ms": 40, "latency": {"p95_ms": 30}}',
-            "latency.p95_ms",
-            D("30"),
-        ),
-        (
-            '{"latency": {"p95_ms": 30}, "latency.p95_ms": 40}',
-            "latency.p95_ms",
-            D("30"),
-        ),
-        (
-            '{"latency.p95_ms": 40, "latency": {"p95_ms": 30}}',
             "latency\\.p95_ms",
             D("40"),
         ),
@@ -275,3 +265,20 @@ def test_parse_metrics_bytes__parses_json():
     metrics = parse_metrics_bytes(b'{"a": {"b": 1}}', "asset metrics.json")
 
     assert (metrics.source, metrics.values) == ("asset metrics.json", {"a.b": D("1")})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"latency.p95_ms": 40, "latency": {"p95_ms": 30}}',
+        '{"latency": {"p95_ms": 30}, "latency.p95_ms": 40}',
+    ],
+)
+def test_lookup__nested_and_dotted_key_with_one_name_is_ambiguous(text):
+    """A nested path and a key spelled the same way are never picked silently."""
+    metrics = parse_metrics(text, "m.json")
+
+    found = metrics.lookup("latency.p95_ms")
+
+    assert (found.found, sorted(found.ambiguous)) == (
+        False, ["latency.p95_ms", "latency\\.p95_ms"])
