@@ -13,12 +13,18 @@ from qgate.errors import ISSUES_URL, BaselineError, ConfigError, ExitCode, Qgate
 from qgate.evaluate import Status, Verdict, error_verdict, evaluate
 from qgate.gatefile import GateFile, load_gate_file
 from qgate.metrics import load_metrics
-from qgate.render import COMMENT_BUDGET_CHARS, render_markdown
+from qgate.render import COMMENT_BUDGET_CHARS, headline, render_markdown
 from qgate.report import render_json, render_text
 from qgate.runner import Runner, quiet_libraries
 from qgate.settings import Settings, in_workspace
 
+# GitHub allows about 1 MB of outputs per job, counted in UTF-16: keep well below.
+MAX_OUTPUT_JSON = 300_000
 _WHERE = re.compile(r"^(?P<file>[^\n]*?):(?P<line>\d+):(?P<col>\d+): ")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def exit_code(verdict: Verdict) -> ExitCode:
@@ -54,11 +60,11 @@ def run(settings: Settings, runner: Runner, client: Any = None) -> int:
         _refuse_overwriting_inputs(settings)
         with runner.group("Load the gate file"):
             gate_file = load_gate_file(in_workspace(settings.gates))
-            runner.info(f"{settings.gates}: {len(gate_file.gates)} gates")
+            runner.info(f"{settings.gates}: {_count(len(gate_file.gates), 'gate')}")
             gate_file, notes = _against_base(settings, runner, gate_file, clients)
         with runner.group("Load the candidate metrics"):
             candidate = load_metrics(in_workspace(settings.metrics))
-            runner.info(f"{settings.metrics}: {len(candidate.values)} values")
+            runner.info(f"{settings.metrics}: {_count(len(candidate.values), 'value')}")
         with runner.group("Fetch the baseline"):
             source = choose_source(settings, gate_file.baseline)
             remote = clients.get() if source in REMOTE_SOURCES else None
@@ -216,7 +222,7 @@ def report(
     outputs = {
         "passed": "true" if verdict.passed else "false",
         "verdict": verdict.status.value,
-        "verdict-json": render_json(verdict),
+        "verdict-json": render_json(verdict, limit=MAX_OUTPUT_JSON),
         "baseline-ref": verdict.baseline.label,
         "comment-id": "",
     }
@@ -234,28 +240,33 @@ def report(
     runner.write_summary(markdown)
     outputs["comment-id"] = _comment(settings, runner, verdict, clients)
     runner.set_outputs(outputs)
-    runner.notice(
-        f"qgate {verdict.name}: {verdict.status.value.upper()} — {_short(verdict)}"
-    )
-
-
-def _short(verdict: Verdict) -> str:
-    from qgate.render import headline
-
-    return headline(verdict)
+    if runner.in_actions:  # the terminal already has the headline
+        runner.notice(
+            f"qgate {verdict.name}: {verdict.status.value.upper()} — {headline(verdict)}"
+        )
 
 
 def _annotate_failures(runner: Runner, verdict: Verdict, gate_file: GateFile) -> None:
+    """An error annotation per failed blocking gate, a warning per warned gate."""
     for result in verdict.results:
-        if result.status is not Status.FAIL:
-            continue
-        runner.error(
-            f"{result.gate.metric}: {result.reason}",
-            file=gate_file.path,
-            line=result.gate.line,
-            col=result.gate.col,
-            title=f"qgate: gate on {result.gate.metric[:60]} failed",
-        )
+        gate = result.gate
+        message = f"{gate.metric}: {result.reason}"
+        if result.status is Status.FAIL:
+            runner.error(
+                message,
+                file=gate_file.path,
+                line=gate.line,
+                col=gate.col,
+                title=f"qgate: gate on {gate.metric[:60]} failed",
+            )
+        elif result.status is Status.WARN:
+            runner.warning(
+                message,
+                file=gate_file.path,
+                line=gate.line,
+                col=gate.col,
+                title=f"qgate: gate on {gate.metric[:60]} warned",
+            )
 
 
 def _comment(

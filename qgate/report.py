@@ -32,25 +32,32 @@ def verdict_data(verdict: Verdict) -> dict[str, Any]:
     gates = []
     for result in verdict.results:
         check = _primary(result)
-        gates.append({
-            "index": result.gate.index,
-            "metric": result.gate.metric,
-            "line": result.gate.line,
-            "severity": result.gate.severity,
-            "direction": result.gate.direction,
-            "candidate": _number(result.candidate),
-            "baseline": _number(result.baseline),
-            "delta": _number(result.delta),
-            "bound": _number(check.bound) if check else None,
-            "operator": check.operator if check else None,
-            "status": result.status.value,
-            "reason": result.reason,
-            "checks": [
-                {"rule": c.rule, "operator": c.operator, "bound": _number(c.bound),
-                 "passed": c.passed, "note": c.note}
-                for c in result.checks
-            ],
-        })
+        gates.append(
+            {
+                "index": result.gate.index,
+                "metric": result.gate.metric,
+                "line": result.gate.line,
+                "severity": result.gate.severity,
+                "direction": result.gate.direction,
+                "candidate": _number(result.candidate),
+                "baseline": _number(result.baseline),
+                "delta": _number(result.delta),
+                "bound": _number(check.bound) if check else None,
+                "operator": check.operator if check else None,
+                "status": result.status.value,
+                "reason": result.reason,
+                "checks": [
+                    {
+                        "rule": c.rule,
+                        "operator": c.operator,
+                        "bound": _number(c.bound),
+                        "passed": c.passed,
+                        "note": c.note,
+                    }
+                    for c in result.checks
+                ],
+            }
+        )
     info = verdict.baseline
     return {
         "version": 1,
@@ -60,18 +67,31 @@ def verdict_data(verdict: Verdict) -> dict[str, Any]:
         "headline": headline(verdict),
         "error": verdict.error,
         "details": list(verdict.details),
-        "baseline": {"label": info.label, "url": info.url, "commit": info.commit,
-                     "date": info.date, "exists": info.metrics is not None},
+        "baseline": {
+            "label": info.label,
+            "url": info.url,
+            "commit": info.commit,
+            "date": info.date,
+            "exists": info.metrics is not None,
+        },
         "warnings": list(verdict.warnings),
         "counts": {s.value: verdict.count(s) for s in Status if s is not Status.ERROR},
         "gates": gates,
     }
 
 
-def render_json(verdict: Verdict) -> str:
-    """The verdict as compact JSON text."""
-    return json.dumps(verdict_data(verdict), ensure_ascii=True, separators=(",", ":"),
-                      allow_nan=False)
+def render_json(verdict: Verdict, limit: int = 0) -> str:
+    """The verdict as compact JSON text; over ``limit`` characters, without gates."""
+    data = verdict_data(verdict)
+    text = _dumps(data)
+    if limit and len(text) > limit:
+        data["gates_omitted"] = len(data.pop("gates"))
+        text = _dumps(data)
+    return text
+
+
+def _dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
 
 
 def _plain(text: str, width: int = 60) -> str:
@@ -81,21 +101,24 @@ def _plain(text: str, width: int = 60) -> str:
 
 def render_text(verdict: Verdict, limit: int = 50) -> str:
     """A fixed-width table for the terminal and the runner's log."""
-    lines = [f"qgate · {_plain(verdict.name)}: {headline(verdict)}",
-             f"baseline: {_plain(verdict.baseline.label, 200)}"]
-    if verdict.error:
-        lines.append(f"error: {_plain(verdict.error, 2000)}")
+    lines = [
+        f"qgate · {_plain(verdict.name)}: {headline(verdict)}",
+        f"baseline: {_plain(verdict.baseline.label, 200)}",
+    ]
     lines += [f"warning: {_plain(w, 300)}" for w in verdict.warnings]
     table = [("status", "metric", "candidate", "baseline", "bound")]
     for row, result in zip(rows(verdict), ordered_results(verdict), strict=True):
-        table.append((
-            result.status.value,
-            _plain(result.gate.metric, 40),
-            str(row.candidate) if result.candidate is not None
-            else _plain(result.raw_candidate or "missing", 20),
-            str(row.baseline),
-            str(row.bound),
-        ))
+        table.append(
+            (
+                result.status.value,
+                _plain(result.gate.metric, 40),
+                str(row.candidate)
+                if result.candidate is not None
+                else _plain(result.raw_candidate or "missing", 20),
+                str(row.baseline),
+                str(row.bound),
+            )
+        )
     shown = table[: limit + 1]
     widths = [max(len(r[i]) for r in shown) for i in range(5)]
     if len(verdict.results):
@@ -106,8 +129,10 @@ def render_text(verdict: Verdict, limit: int = 50) -> str:
         lines.append(f"... {len(table) - len(shown)} more gates in the report")
     for result in ordered_results(verdict):
         if result.reason and result.status in (Status.FAIL, Status.WARN):
-            lines.append(f"{result.status.value}: {_plain(result.gate.metric, 40)}: "
-                         f"{_plain(result.reason, 300)}")
+            lines.append(
+                f"{result.status.value}: {_plain(result.gate.metric, 40)}: "
+                f"{_plain(result.reason, 300)}"
+            )
             if len(lines) > limit + 60:
                 break
     return "\n".join(lines)

@@ -160,8 +160,8 @@ def test_render_text__table_and_reasons(make_verdict):
     ]
 
 
-def test_render_text__error_and_warnings():
-    """An error verdict prints its message; control characters become spaces."""
+def test_render_text__error_is_not_repeated():
+    """An error verdict's message is left to the error line printed before it."""
     verdict = error_verdict("m", "line one\nline two\x1b[31m")
 
     text = render_text(verdict)
@@ -169,7 +169,6 @@ def test_render_text__error_and_warnings():
     assert text.splitlines() == [
         "qgate · m: could not evaluate — release blocked",
         "baseline: not fetched",
-        "error: line one line two [31m",
     ]
 
 
