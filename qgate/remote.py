@@ -327,15 +327,31 @@ def _from_branch(client: Client, spec: BaselineSpec) -> BaselineInfo:
             "baseline source 'branch' needs baseline.path (the metrics "
             "file in the repository) and optionally baseline.ref."
         )
-    ref = spec.ref or ""
-    raw = fetch_file(client, spec.path, ref)
+    ref = spec.ref or "HEAD"  # HEAD: the default branch
+    shown = spec.ref or "the default branch"
+    # Resolve the ref once, then read the file at that commit: both name the same
+    # state even if the branch moves meanwhile.
+    try:
+        commit = call(
+            client, f"commit of {shown}", lambda: _complete(client.repo.get_commit(ref))
+        )
+    except GitHubError as exc:
+        if exc.status in (404, 422):
+            return _missing(f"{shown} does not exist")
+        raise
+    sha = str(commit.sha)
+    raw = fetch_file(client, spec.path, sha)
     if raw is None:
-        return _missing(f"{spec.path} does not exist on {ref or 'the default branch'}")
-    where = f"{spec.path}@{ref}" if ref else spec.path
+        return _missing(f"{spec.path} does not exist on {shown}")
+    where = f"{spec.path}@{spec.ref}" if spec.ref else spec.path
     server = client.settings.server_url
-    url = f"{server}/{client.settings.repository}/blob/{ref or 'HEAD'}/{spec.path}"
+    when = commit.commit.committer.date if commit.commit.committer else None
     return BaselineInfo(
-        metrics=_parse(raw, where), label=f"file {where}", url=url
+        metrics=_parse(raw, where),
+        label=f"file {where}",
+        url=f"{server}/{client.settings.repository}/blob/{sha}/{spec.path}",
+        commit=sha,
+        date=when.date().isoformat() if when else "",
     )
 
 

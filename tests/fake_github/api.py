@@ -385,6 +385,8 @@ class Operations:
     def _resolve_sha(self, ref: str) -> str | None:
         if ref in self.state.commits:
             return ref
+        if ref == "HEAD":  # GitHub reads HEAD as the default branch's tip
+            ref = self.state.default_branch
         return self.state.branches.get(ref)
 
     def get_commit(self, request: Request, caller: Caller, ref: str) -> Reply:

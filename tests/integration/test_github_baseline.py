@@ -229,7 +229,8 @@ def test_artifact__unsafe_member_names_are_never_read(
 def test_branch__large_file_on_a_ref(fake_github: FakeGitHub, run_action: Run) -> None:
     """A metrics file over 1 MB on a branch is read through the raw media type."""
     big = dict(BASELINE, padding={f"k{i}": i for i in range(120_000)})
-    fake_github.add_file("baselines/metrics.json", "production", metrics_bytes(big))
+    sha = fake_github.add_branch("production")
+    fake_github.add_file("baselines/metrics.json", sha, metrics_bytes(big))
     gates = _gates("  source: branch\n  ref: production\n  path: baselines/metrics.json\n")
 
     result = run_action(fake_github, gates=gates)
@@ -237,17 +238,36 @@ def test_branch__large_file_on_a_ref(fake_github: FakeGitHub, run_action: Run) -
     assert len(metrics_bytes(big)) > 1024 * 1024
     assert result.code == 0
     assert result.outputs["baseline-ref"] == "file baselines/metrics.json@production"
+    assert f"commit `{sha[:12]}`" in result.summary
 
 
 def test_branch__missing_file_follows_when_missing(
     fake_github: FakeGitHub, run_action: Run
 ) -> None:
-    """A baseline file absent from the ref is "no baseline"."""
+    """A baseline file absent from the default branch is "no baseline"."""
+    fake_github.add_branch("main")
     gates = _gates("  source: branch\n  path: nope.json\n  when-missing: fail\n")
 
     result = run_action(fake_github, gates=gates)
 
     assert result.code == 1
+    assert result.outputs["baseline-ref"] == (
+        "none (nope.json does not exist on the default branch)")
+
+
+def test_branch__default_branch_file_names_its_commit(
+    fake_github: FakeGitHub, run_action: Run
+) -> None:
+    """Without a ref, the default branch's tip is resolved and named."""
+    sha = fake_github.add_branch("main")
+    fake_github.add_file("metrics/base.json", sha, metrics_bytes(BASELINE))
+    gates = _gates("  source: branch\n  path: metrics/base.json\n")
+
+    result = run_action(fake_github, gates=gates)
+
+    assert result.code == 0
+    assert result.verdict["baseline"]["commit"] == sha
+    assert f"/blob/{sha}/metrics/base.json" in result.summary
 
 
 def _gates(baseline_block: str) -> str:
