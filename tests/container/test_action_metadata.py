@@ -109,3 +109,31 @@ def test_outputs__exactly_those_written(
     capsys.readouterr()
     assert status == 0
     assert set(parse_file_command(output.read_text("utf-8"))) == set(OUTPUTS)
+
+
+def _readme_table(heading: str) -> dict[str, str]:
+    """First column (a `name`) → second column of the README table under heading."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) > 1 and cells[0].startswith("`") and cells[0].endswith("`"):
+            rows[cells[0].strip("`")] = cells[1]
+    return rows
+
+
+def test_readme__inputs_table_matches_action_yml() -> None:
+    """The README lists exactly the inputs of action.yml, with the same defaults."""
+    table = _readme_table("Action inputs")
+
+    assert sorted(table) == sorted(INPUTS)
+    for name, spec in INPUTS.items():
+        default = str(spec.get("default", ""))
+        shown = table[name].strip("`")
+        assert shown == ("(required)" if spec.get("required") else default), name
+
+
+def test_readme__outputs_table_matches_action_yml() -> None:
+    """The README lists exactly the outputs of action.yml."""
+    assert sorted(_readme_table("Outputs")) == sorted(OUTPUTS)
