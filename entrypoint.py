@@ -17,10 +17,14 @@ def _run() -> int:
             "the release is blocked. Re-run the job; if it persists, report it at "
             "https://github.com/qgate-dev/quality-gate/issues"
         )
-        output = os.environ.get("GITHUB_OUTPUT")
-        if output:
-            with open(output, "a", encoding="utf-8") as handle:
-                handle.write("passed=false\nverdict=error\n")
+        for variable, text in (
+            ("GITHUB_OUTPUT", "passed=false\nverdict=error\n"),
+            ("GITHUB_STEP_SUMMARY", "### 🛑 qgate could not start — release blocked\n"),
+        ):
+            path = os.environ.get(variable)
+            if path:
+                with open(path, "a", encoding="utf-8") as handle:
+                    handle.write(text)
         return ERROR_EXIT
     return main(dict(os.environ))
 

@@ -294,6 +294,7 @@ def test_entrypoint__broken_install_exits_3_not_1(tmp_path):
     (shadow / "difflib.py").write_text("raise ImportError('broken on purpose')\n")
     env = clean_env(
         GITHUB_ACTIONS="true", GITHUB_OUTPUT=str(tmp_path / "out"),
+        GITHUB_STEP_SUMMARY=str(tmp_path / "summary"),
         PYTHONPATH=f"{shadow}{os.pathsep}{ROOT}",
     )
 
@@ -303,3 +304,4 @@ def test_entrypoint__broken_install_exits_3_not_1(tmp_path):
     assert result.stdout.startswith("::error title=qgate::qgate could not start")
     assert parse_github_output((tmp_path / "out").read_text()) == {
         "passed": "false", "verdict": "error"}
+    assert "could not start" in (tmp_path / "summary").read_text()
