@@ -1,0 +1,1 @@
+"""Benchmarks of qgate: run them with `bash benchmarks/run` (docs/performance.md)."""
