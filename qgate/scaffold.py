@@ -54,6 +54,7 @@ class Options:
     model_dir: str = "model"
     fork_safe: bool = False
     action_ref: str = DEFAULT_ACTION_REF
+    branch: str = ""  # empty: the branch checked out in ``directory``, else main
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -113,6 +114,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "workflow_run workflow, so fork pull requests get it too",
     )
     parser.add_argument(
+        "--branch",
+        default="",
+        metavar="NAME",
+        help="default branch that releases come from (default: the branch checked "
+        "out in --dir, else main)",
+    )
+    parser.add_argument(
         "--action-ref",
         default=default.action_ref,
         metavar="OWNER/REPO@REF",
@@ -133,6 +141,7 @@ def run_init(args: argparse.Namespace, runner: Runner) -> int:
         model_dir=args.model_dir,
         fork_safe=args.fork_safe,
         action_ref=args.action_ref,
+        branch=args.branch,
     )
     try:
         files = render_files(options)
@@ -222,6 +231,11 @@ def _check(options: Options) -> None:
             f"--action-ref: '{options.action_ref[:80]}' is not OWNER/REPO@REF — "
             f"write it as in a workflow's uses:, e.g. {DEFAULT_ACTION_REF}."
         )
+    if options.branch and not _BRANCH.fullmatch(options.branch):
+        raise ConfigError(
+            f"--branch: '{options.branch[:80]}' is not a plain branch name — use "
+            "letters, digits, '.', '_', '-' and '/'."
+        )
     if os.path.exists(options.directory) and not os.path.isdir(options.directory):
         raise ConfigError(f"--dir: {options.directory} is not a directory.")
 
@@ -257,12 +271,27 @@ def _check_command(flag: str, value: str) -> None:
         )
 
 
+_BRANCH = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,99}")
+
+
+def checked_out_branch(directory: str) -> str:
+    """The branch ``.git/HEAD`` names in ``directory``, or "main" when unknown."""
+    try:
+        with open(os.path.join(directory, ".git", "HEAD"), encoding="utf-8") as handle:
+            head = handle.read(4096).strip()
+    except OSError:
+        return "main"
+    name = head.removeprefix("ref: refs/heads/")
+    return name if name != head and _BRANCH.fullmatch(name) else "main"
+
+
 def _context(options: Options) -> dict[str, Any]:
     match = _ACTION_REF.fullmatch(options.action_ref)
     assert match is not None  # checked in _check
     metrics_name = posixpath.basename(options.metrics)
     return {
         **dataclasses.asdict(options),
+        "branch": options.branch or checked_out_branch(options.directory),
         "name": GATE_NAME,
         "pins": PINS,
         "metrics_name": metrics_name,

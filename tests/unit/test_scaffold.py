@@ -519,3 +519,22 @@ def test_workflow__values_stay_strings(name):
     if name != ".":
         assert train["env"]["MODEL_DIR"] == name
     assert steps(jobs["jobs"]["quality-gate"])[1]["with"]["path"] == name
+
+
+def test_init__release_branch_follows_the_checked_out_branch(tmp_path):
+    """In a repository on master, the generated push trigger names master."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "HEAD").write_text("ref: refs/heads/master\n")
+
+    files = render_files(Options(directory=str(tmp_path)))
+
+    workflow = files[".github/workflows/release-model.yml"]
+    assert "      - master  # the default branch" in workflow
+
+
+def test_init__explicit_branch_wins(tmp_path):
+    """--branch overrides what the checkout says."""
+    files = render_files(Options(directory=str(tmp_path), branch="release/v1"))
+
+    assert "      - release/v1  # the default branch" in (
+        files[".github/workflows/release-model.yml"])
