@@ -12,7 +12,9 @@ from qgate.runner import Runner
 from qgate.settings import Settings, github_env
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(argv: list[str]) -> argparse.ArgumentParser:
+    """The parser; init's and comment's flags only when one of them is asked for,
+    so ``check`` never pays for importing their modules."""
     parser = argparse.ArgumentParser(
         prog="qgate",
         description="Decide whether a trained model may be released.",
@@ -67,22 +69,24 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("schema", help="print the gate-file JSON Schema")
 
     init = commands.add_parser("init", help="write a starter gate file and workflow")
-    from qgate.scaffold import add_arguments
-
-    add_arguments(init)
-
     comment = commands.add_parser(
         "comment", help="post a verdict file as the sticky pull-request comment"
     )
-    from qgate.post import add_arguments as add_comment_arguments
+    if "init" in argv:
+        from qgate.scaffold import add_arguments
 
-    add_comment_arguments(comment)
+        add_arguments(init)
+    if "comment" in argv:
+        from qgate.post import add_arguments as add_comment_arguments
+
+        add_comment_arguments(comment)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = _parser(argv).parse_args(argv)
     runner = Runner()
     if args.command == "schema":
         from qgate.gatefile import schema_text
