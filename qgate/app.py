@@ -210,6 +210,7 @@ def report(
     clients: _Clients | None = None,
 ) -> None:
     """Write the verdict to every destination; one failing write spoils no other."""
+    verdict = _scrubbed(verdict, runner)
     runner.info(render_text(verdict))
     if gate_file and runner.in_actions:
         _annotate_failures(runner, verdict, gate_file)
@@ -244,6 +245,26 @@ def report(
         runner.notice(
             f"qgate {verdict.name}: {verdict.status.value.upper()} — {headline(verdict)}"
         )
+
+
+def _scrubbed(verdict: Verdict, runner: Runner) -> Verdict:
+    """Remove secrets from text that came from outside (API errors, release tags).
+
+    The Markdown escaping turns a token's '_' into '&#95;', which neither our
+    scrub nor the runner's masker would recognise afterwards.
+    """
+    info = dataclasses.replace(
+        verdict.baseline,
+        label=runner.scrub(verdict.baseline.label),
+        url=runner.scrub(verdict.baseline.url),
+    )
+    return dataclasses.replace(
+        verdict,
+        baseline=info,
+        error=runner.scrub(verdict.error),
+        details=tuple(runner.scrub(d) for d in verdict.details),
+        warnings=tuple(runner.scrub(w) for w in verdict.warnings),
+    )
 
 
 def _annotate_failures(runner: Runner, verdict: Verdict, gate_file: GateFile) -> None:
@@ -287,6 +308,7 @@ def _comment(
         marker="",
         budget=COMMENT_BUDGET_CHARS,
     )
+    body = runner.scrub(body)
     try:
         return upsert_comment(
             settings, runner, verdict, body, clients, only_update=only_update

@@ -67,6 +67,9 @@ class Document:
         return f"{self.path}:{pos.line}:{pos.col}"
 
 
+MAX_SHOWN_KEY = 60
+
+
 def format_path(path: Path) -> str:
     """Render a data path the way users write it: ``gates[2].max-regression``."""
     text = ""
@@ -74,8 +77,13 @@ def format_path(path: Path) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            text += f".{part}" if text else str(part)
+            text += f".{_clip_key(part)}" if text else _clip_key(part)
     return text or "(top level)"
+
+
+def _clip_key(key: str) -> str:
+    """Shorten a key for a message: a key may be as long as the file."""
+    return key if len(key) <= MAX_SHOWN_KEY else key[: MAX_SHOWN_KEY - 3] + "..."
 
 
 def read_text(path: str, *, what: str, max_bytes: int) -> str:
@@ -122,9 +130,14 @@ def load_yaml(text: str, path: str) -> Document:
     """Parse YAML 1.2 text with positions; JSON is YAML too."""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.reader import ReaderError
 
     try:
         node = YAML(typ="rt").compose(text)
+    except RecursionError:
+        # ruamel composes nested collections recursively; a few hundred levels
+        # exhaust Python's stack long before MAX_DEPTH could be checked.
+        raise ConfigError(_too_big(_deep_position(text, path))) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -134,6 +147,14 @@ def load_yaml(text: str, path: str) -> Document:
             f"{path}:{line}:{col}: cannot parse YAML: {problem}{hint} — fix the syntax "
             "at this position."
         ) from None
+    except ReaderError as exc:
+        # A control character: the reader gives an offset, not a line and column.
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - text.rfind("\n", 0, exc.position)
+        raise ConfigError(
+            f"{path}:{line}:{col}: cannot parse YAML: character "
+            f"U+{exc.character:04X} is not allowed in YAML — remove it."
+        ) from None
     except YAMLError as exc:
         raise ConfigError(f"{path}:1:1: cannot parse YAML: {exc}") from None
     if node is None:
@@ -142,6 +163,31 @@ def load_yaml(text: str, path: str) -> Document:
     doc = Document(path=path, data=None)
     doc.data = _Walker(doc).build(node, ())
     return doc
+
+
+def _too_big(where: str) -> str:
+    return (
+        f"{where}: the document expands to more than {MAX_NODES:,} values or "
+        f"{MAX_DEPTH} levels (aliases count each time they are used) — write it out "
+        "plainly."
+    )
+
+
+def _deep_position(text: str, path: str) -> str:
+    """Where YAML text first nests deeper than MAX_DEPTH, found without recursion."""
+    from ruamel.yaml import YAML
+
+    depth = 0
+    for event in YAML(typ="rt").parse(text):
+        kind = type(event).__name__
+        if kind in ("MappingStartEvent", "SequenceStartEvent"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                return f"{path}:{mark.line + 1}:{mark.column + 1}"
+        elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+            depth -= 1
+    return f"{path}:1:1"
 
 
 class DuplicateKeyError(ConfigError):
@@ -158,11 +204,7 @@ class _Walker:
     def build(self, node: Any, path: Path) -> Any:
         self.count += 1
         if self.count > MAX_NODES or len(path) > MAX_DEPTH:
-            raise ConfigError(
-                f"{self.doc.where(path)}: the document expands to more than "
-                f"{MAX_NODES:,} values or {MAX_DEPTH} levels (aliases count each time "
-                "they are used) — write it out plainly."
-            )
+            raise ConfigError(_too_big(self.doc.where(path)))
         mark = node.start_mark
         self.doc.values.setdefault(path, Position(mark.line + 1, mark.column + 1))
         kind = type(node).__name__
@@ -252,7 +294,8 @@ def load_json(text: str, path: str) -> Document:
         _raise_duplicate_from_yaml(text, path)
         line, col = _locate_key(text, exc.key)
         raise ConfigError(
-            f"{path}:{line}:{col}: duplicate key {json.dumps(exc.key)} — keep only one."
+            f"{path}:{line}:{col}: duplicate key {json.dumps(_clip_key(exc.key))} — "
+            "keep only one."
         ) from None
     except json.JSONDecodeError as exc:
         raise ConfigError(
@@ -264,8 +307,14 @@ def load_json(text: str, path: str) -> Document:
     return Document(path=path, data=data)
 
 
+# The YAML reader parses about 0.3 MB a second: beyond this size, guess the position.
+MAX_YAML_RECHECK_CHARS = 1_000_000
+
+
 def _raise_duplicate_from_yaml(text: str, path: str) -> None:
     """JSON is YAML 1.2: the YAML reader says exactly where the second key is."""
+    if len(text) > MAX_YAML_RECHECK_CHARS:
+        return
     try:
         load_yaml(text, path)
     except DuplicateKeyError:

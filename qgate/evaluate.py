@@ -143,7 +143,11 @@ def _judge(gate: Gate, candidate: Metrics, baseline: BaselineInfo,
     fail = Status.FAIL if gate.is_blocking else Status.WARN
     if not found.found:
         if found.ambiguous:
-            reason = ("ambiguous name; write one of: " + ", ".join(found.ambiguous))
+            shown = ", ".join(found.ambiguous[:5])
+            more = len(found.ambiguous) - 5
+            reason = f"ambiguous name; write one of: {shown}" + (
+                f" (and {more} more)" if more > 0 else ""
+            )
             return GateResult(gate, fail, None, None, (), reason)
         if gate.optional:
             return GateResult(gate, Status.SKIP, None, None, (),
@@ -264,6 +268,9 @@ def describe(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, decimal.Decimal):
-        return f"{value} (out of range)" if value.is_finite() else str(value)
+        # A number may have as many digits as the file has bytes.
+        text = str(value)
+        shown = text[:120] + ("..." if len(text) > 120 else "")
+        return f"{shown} (out of range)" if value.is_finite() else shown
     text = str(value)
     return f"text '{text[:40]}'" + ("..." if len(text) > 40 else "")

@@ -8,6 +8,7 @@ import difflib
 import functools
 import json
 import os
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -117,7 +118,37 @@ def _validator() -> Any:
     import jsonschema
 
     schema = json.loads(schema_text())
-    return jsonschema.Draft202012Validator(schema)
+    strict = jsonschema.validators.extend(
+        jsonschema.Draft202012Validator, {"pattern": _pattern}
+    )
+    return strict(schema)
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Any:
+    """The 'pattern' keyword with ECMA-262's '$', which matches only at the end.
+
+    Python's '$' also matches before a final newline, so jsonschema would let
+    "2%\n" through as a percentage.
+    """
+    import jsonschema
+
+    anchored = pattern[:-1] + r"\Z" if pattern.endswith("$") else pattern
+    if validator.is_type(instance, "string") and not re.search(anchored, instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def name_of(path: str) -> str:
+    """The ``name`` of a gate file, read leniently; else the file's stem."""
+    stem = os.path.splitext(os.path.basename(path))[0] or "gate"
+    try:
+        data = load_yaml(read_text(path, what="gate file",
+                                   max_bytes=MAX_GATE_FILE_BYTES), path).data
+    except ConfigError:
+        return stem
+    name = data.get("name") if isinstance(data, dict) else None
+    if isinstance(name, str) and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", name):
+        return name
+    return stem
 
 
 def load_gate_file(path: str) -> GateFile:

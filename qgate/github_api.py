@@ -194,9 +194,14 @@ def _explanation(
             f"GitHub answered 404 for {what} on {repo} — the repository or object does "
             f"not exist or the token cannot see it (needs '{permission}')."
         )
+    if status in (500, 502, 503, 504):  # the statuses _retry_wait retries
+        return (
+            f"GitHub answered HTTP {status} for {what}{detail} after {MAX_ATTEMPTS} "
+            "attempts — GitHub may be degraded; re-run the job later."
+        )
     return (
-        f"GitHub answered HTTP {status} for {what}{detail} after {MAX_ATTEMPTS} "
-        "attempts — GitHub may be degraded; re-run the job later."
+        f"GitHub answered HTTP {status} for {what}{detail} — unexpected for this "
+        "request; check GITHUB_API_URL, or re-run the job later."
     )
 
 
@@ -285,7 +290,7 @@ def _download_once(
     request = urllib.request.Request(
         url, headers={"Accept": accept, "User-Agent": "qgate"}
     )
-    if client.settings.token:
+    if client.settings.token and _same_origin(url, client.settings.api_url):
         # Unredirected: urllib would otherwise copy it onto a redirect.
         request.add_unredirected_header(
             "Authorization", f"Bearer {client.settings.token}"
@@ -316,6 +321,12 @@ def _download_once(
                 f"{int(declared):,} bytes) — re-run the job."
             )
         return data
+
+
+def _same_origin(url: str, base: str) -> bool:
+    """Whether ``url`` is on the API's host: only there does the token go."""
+    one, two = urllib.parse.urlsplit(url), urllib.parse.urlsplit(base)
+    return (one.scheme, one.netloc) == (two.scheme, two.netloc)
 
 
 def _too_big(what: str, size: int, limit: int) -> str:

@@ -13,6 +13,7 @@ import io
 import re
 import urllib.parse
 import zipfile
+import zlib
 from typing import Any
 
 from qgate.errors import BaselineError, ConfigError, GitHubError
@@ -285,8 +286,31 @@ def _from_artifact(client: Client, spec: BaselineSpec) -> BaselineInfo:
     )
 
 
+# zipfile reports a damaged archive in many ways: a bad CRC, a bad seek, an unknown
+# compression method or version, encryption, a broken deflate stream.
+_DAMAGED_ZIP = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+    OSError,
+)
+
+
 def read_member(zipped: bytes, member: str, what: str) -> bytes:
     """Read exactly one safe member of a zip, bounded in size."""
+    try:
+        return _read_member(zipped, member, what)
+    except _DAMAGED_ZIP as exc:
+        raise GitHubError(
+            f"{what} is not a valid zip archive ({type(exc).__name__}: "
+            f"{str(exc)[:80]}) — re-run the workflow that uploads it."
+        ) from None
+
+
+def _read_member(zipped: bytes, member: str, what: str) -> bytes:
     try:
         archive = zipfile.ZipFile(io.BytesIO(zipped))
     except zipfile.BadZipFile:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+import re
 from typing import Any
 
 from qgate.evaluate import SYMBOL, GateResult, Status, Verdict
 from qgate.numbers import format_distinct, format_number, format_percent, format_signed
+from qgate.runner import printable
 
 SUMMARY_BUDGET_BYTES = 1_000_000  # GitHub drops a step summary over 1 MiB whole
 COMMENT_BUDGET_CHARS = 65_000  # GitHub refuses comment bodies over 65,536 characters
@@ -31,17 +33,21 @@ _REPLACEMENTS = {
     # A zero-width space after @ and # stops mentions and cross-references.
     "@": "@\u200b", "#": "#\u200b",
     "\r": " ", "\n": " ", "\t": " ",
+    # Bidirectional overrides would show a name reversed ("Trojan Source").
+    **{chr(c): "\ufffd" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))},
 }
 _TABLE = str.maketrans(_REPLACEMENTS)
+_WWW = re.compile(r"www\.", re.IGNORECASE)
 
 
 def escape_markdown(value: Any, limit: int = MAX_CELL) -> str:
     """Make untrusted text inert inside a Markdown table cell or line."""
-    text = str(value)
+    text = printable(str(value))
     if len(text) > limit:
         text = text[: limit - 1] + "…"
-    # Break autolinks ("https://host") without hiding the text.
-    return text.translate(_TABLE).replace("://", ":\u200b//")
+    # Break autolinks ("https://host", "www.host") without hiding the text.
+    text = text.translate(_TABLE).replace("://", ":\u200b//")
+    return _WWW.sub(lambda match: match[0][:3] + "\u200b.", text)
 
 
 def _finalize(value: Any) -> Any:
@@ -161,23 +167,31 @@ def _change(result: GateResult) -> str:
 
 def render_markdown(verdict: Verdict, *, run_url: str = "", marker: str = "",
                     budget: int = SUMMARY_BUDGET_BYTES, for_comment: bool = False) -> str:
-    """Render the verdict within ``budget`` (bytes of UTF-8, or characters)."""
-    table = rows(verdict)
-    shown = len(table)
+    """Render the verdict within ``budget`` (bytes of UTF-8, or characters).
+
+    Over the budget, table rows are left out first, then listed problems, then
+    warnings; the log lists them all.
+    """
+    lists: list[list[Any]] = [rows(verdict), list(verdict.details),
+                              list(verdict.warnings)]
+    shown = [len(items) for items in lists]
     while True:
-        text = _render(verdict, table[:shown], len(table) - shown, run_url, marker,
-                       for_comment)
+        parts = [items[:count] for items, count in zip(lists, shown, strict=True)]
+        hidden = [len(items) - count for items, count in zip(lists, shown, strict=True)]
+        text = _render(verdict, parts, hidden, run_url, marker, for_comment)
         size = len(text) if for_comment else len(text.encode("utf-8"))
-        if size <= budget or shown == 0:
+        if size <= budget or not any(shown):
             return text
-        shown = min(shown - 1, int(shown * budget / size * 0.95))
-        shown = max(shown, 0)
+        index = next(i for i, count in enumerate(shown) if count)
+        count = shown[index]
+        shown[index] = max(0, min(count - 1, int(count * budget / size * 0.95)))
 
 
-def _render(verdict: Verdict, table: list[Row], hidden: int, run_url: str,
-            marker: str, for_comment: bool) -> str:
+def _render(verdict: Verdict, parts: list[list[Any]], hidden: list[int],
+            run_url: str, marker: str, for_comment: bool) -> str:
     template = _environment().get_template("verdict.md.j2")
     info = verdict.baseline
+    table, details, warnings = parts
     return str(template.render(
         marker=Trusted(marker),
         icon=Trusted(_ICON[verdict.status]),
@@ -185,14 +199,16 @@ def _render(verdict: Verdict, table: list[Row], hidden: int, run_url: str,
         headline=Trusted(headline(verdict)),
         # Messages are not table cells: escape them here with a roomier limit.
         error=Trusted(escape_markdown(verdict.error, MAX_MESSAGE)),
-        details=[Trusted(escape_markdown(d, MAX_MESSAGE)) for d in verdict.details],
+        details=[Trusted(escape_markdown(d, MAX_MESSAGE)) for d in details],
+        hidden_details=hidden[1],
         baseline_label=info.label,
         baseline_commit=info.commit[:12],
         baseline_date=info.date,
         baseline_url=Trusted(info.url) if _is_safe_url(info.url) else "",
-        warnings=[Trusted(escape_markdown(w, MAX_MESSAGE)) for w in verdict.warnings],
+        warnings=[Trusted(escape_markdown(w, MAX_MESSAGE)) for w in warnings],
+        hidden_warnings=hidden[2],
         rows=table,
-        hidden=hidden,
+        hidden=hidden[0],
         run_url=Trusted(run_url) if _is_safe_url(run_url) else "",
         for_comment=for_comment,
         format_number=format_number,

@@ -81,11 +81,14 @@ def verdict_data(verdict: Verdict) -> dict[str, Any]:
 
 
 def render_json(verdict: Verdict, limit: int = 0) -> str:
-    """The verdict as compact JSON text; over ``limit`` characters, without gates."""
+    """The verdict as compact JSON text; over ``limit`` characters, without gates
+    (then without listed problems, then without warnings)."""
     data = verdict_data(verdict)
     text = _dumps(data)
-    if limit and len(text) > limit:
-        data["gates_omitted"] = len(data.pop("gates"))
+    for key in ("gates", "details", "warnings"):
+        if not limit or len(text) <= limit:
+            break
+        data[f"{key}_omitted"] = len(data.pop(key))
         text = _dumps(data)
     return text
 

@@ -23,6 +23,14 @@ def neutralize(text: str) -> str:
     return text.replace("::", f":{_ZWSP}:").replace("##[", f"#{_ZWSP}#[")
 
 
+def printable(text: str) -> str:
+    """Replace lone surrogates, which no file or terminal can encode.
+
+    JSON escapes such as "\\ud800" put them into metric names and values.
+    """
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 def escape_data(text: str) -> str:
     """Escape a workflow-command message (``%`` first, then CR and LF)."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
@@ -62,7 +70,13 @@ class Runner:
 
     # -- log -------------------------------------------------------------------
     def _write(self, line: str) -> None:
-        self.stream.write(line + "\n")
+        text = printable(line) + "\n"
+        try:
+            self.stream.write(text)
+        except UnicodeEncodeError:
+            # A terminal on a legacy code page cannot show "—" or "≥".
+            encoding = getattr(self.stream, "encoding", None) or "ascii"
+            self.stream.write(text.encode(encoding, "replace").decode(encoding))
         self.stream.flush()
 
     def info(self, message: str) -> None:
@@ -151,7 +165,7 @@ class Runner:
     def _append(self, path: str, text: str) -> bool:
         try:
             with open(path, "a", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
+                handle.write(printable(text))
         except OSError as exc:
             self.debug(f"writing {path}: {exc}")
             return False
@@ -163,7 +177,7 @@ class Runner:
         if folder:
             os.makedirs(folder, exist_ok=True)
         with open(path, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(self.scrub(text))
+            handle.write(printable(self.scrub(text)))
         self._match_workspace_owner(path)
 
     def _match_workspace_owner(self, path: str) -> None:

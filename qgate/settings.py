@@ -12,6 +12,7 @@ from qgate.errors import ConfigError
 
 COMMENT_MODES = ("always", "on-failure", "never")
 BASELINE_SOURCES = ("release", "artifact", "branch", "file", "none")
+MAX_SECONDS = 86_400
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,6 +92,12 @@ def _seconds(name: str, value: str, default: str) -> decimal.Decimal:
             f"input '{name}': '{text[:40]}' is not a positive number of seconds — "
             f"write a number such as {default}."
         )
+    # Sockets refuse timeouts of about 300 years and more (OverflowError).
+    if decimal.Decimal(text) > MAX_SECONDS:
+        raise ConfigError(
+            f"input '{name}': '{text[:40]}' seconds is more than a day — write at "
+            f"most {MAX_SECONDS}."
+        )
     return decimal.Decimal(text)
 
 
@@ -153,6 +160,9 @@ def github_env(env: Mapping[str, str]) -> dict[str, str]:
 def in_workspace(path: str, env: Mapping[str, str] | None = None) -> str:
     """Return ``path``; refuse one that leaves the workspace inside a runner."""
     env = os.environ if env is None else env
+    if "\0" in path:
+        shown = path.replace("\0", "\\0")
+        raise ConfigError(f"{shown}: a path cannot contain a NUL character — fix it.")
     workspace = env.get("GITHUB_WORKSPACE")
     if not workspace or env.get("GITHUB_ACTIONS") != "true":
         return path
