@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import fnmatch
 import io
+import posixpath
 import re
 import urllib.parse
 import zipfile
@@ -381,7 +382,10 @@ def _from_branch(client: Client, spec: BaselineSpec) -> BaselineInfo:
 
 def fetch_file(client: Client, path: str, ref: str) -> bytes | None:
     """A file's bytes on ``ref`` (any size up to the cap), or None when absent."""
-    quoted = urllib.parse.quote(path.lstrip("/"))
+    # Resolve "." and ".." inside the repository: "../../user" must not climb out
+    # of /contents/ into another API endpoint, called with the token.
+    inside = posixpath.normpath("/" + path).lstrip("/")
+    quoted = urllib.parse.quote(inside)
     repo_api = f"{client.settings.api_url}/repos/{client.settings.repository}"
     url = f"{repo_api}/contents/{quoted}"
     if ref:

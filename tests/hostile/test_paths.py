@@ -74,3 +74,18 @@ def test_paths__a_directory_on_the_command_line(qgate, tmp_path):
 
     assert run.code == 2
     assert "error: folder: metrics file is a directory" in run.out
+
+
+def test_paths__a_branch_baseline_path_stays_in_the_repository(fake_github, action):
+    """baseline.path "../../user" asks for a file in the repository, never for
+    another API endpoint with the token."""
+    fake_github.add_token(TOKEN)
+    fake_github.add_branch("main")
+    gates = ("version: 1\nbaseline:\n  source: branch\n  path: ../../../../user\n"
+             "gates:\n  - metric: accuracy\n    min: 0.5\n")
+
+    action(gates, fake=fake_github, baseline_source="")
+
+    paths = [r.path for r in fake_github.requests]
+    assert "/api/v3/repos/octo-org/model-zoo/contents/user" in paths
+    assert not [p for p in paths if ".." in p]
