@@ -3,43 +3,53 @@
 This is the second stage of the fork-safe setup. The verdict file and the pull
 request number come from an artifact that a pull request's run uploaded, so both
 are untrusted: the number must be a plain integer, the pull request's head must be
-the commit that was gated, and the body is only ever sent to GitHub as text.
+the commit that was gated, and the comment is rendered here from the JSON verdict's
+data, every string escaped — never the artifact's own Markdown, which could carry
+links, images, HTML or a forged headline.
 """
 
 from __future__ import annotations
 
 import argparse
+import decimal
+import json
 import os
 import re
+from typing import Any
 
 from qgate.comment import BOT_LOGIN, comment_key, marker, upsert
 from qgate.errors import ConfigError, ExitCode, QgateError
 from qgate.github_api import Client, call, make_client
-from qgate.render import COMMENT_BUDGET_CHARS
+from qgate.numbers import format_number
+from qgate.render import COMMENT_BUDGET_CHARS, escape_markdown
 from qgate.runner import Runner
 from qgate.settings import Settings, github_env
 
 DEFAULT_KEY = "model"
 MAX_BODY_BYTES = 1024 * 1024
 MAX_NUMBER_BYTES = 64
-TRUNCATED = "\n\n… (the verdict was cut to fit GitHub's comment size limit)\n"
+TRUNCATED = "\n… more gates are in the run's JSON verdict (comment size limit)\n"
+_ICON = {"pass": "✅", "warn": "⚠️", "fail": "❌", "error": "🛑", "skip": "➖"}
+_HEADLINE = {
+    "pass": "passed",
+    "warn": "passed with warnings",
+    "fail": "blocked",
+    "error": "could not evaluate — release blocked",
+}
+_SYMBOL = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 
 _NUMBER = re.compile(r"[1-9][0-9]{0,9}")
 _SHA = re.compile(r"[0-9a-f]{40}")
 _REPO = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+")
-# A mention (@login) or an issue reference (#12) in untrusted text would notify
-# people or link issues from the bot's account; a zero-width space defuses both.
-# HTML entities such as &#124;, which the renderer writes, are left alone.
-_MENTION = re.compile(r"@(?=[A-Za-z0-9])|(?<!&)#(?=[0-9])")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the flags of ``qgate comment``."""
     parser.add_argument(
-        "--body",
+        "--verdict",
         required=True,
         metavar="FILE",
-        help="Markdown verdict to post (e.g. .qgate/verdict.md)",
+        help="JSON verdict written by the gate run (e.g. .qgate/verdict.json)",
     )
     number = parser.add_mutually_exclusive_group(required=True)
     number.add_argument("--pr", metavar="N", help="pull request number")
@@ -76,7 +86,7 @@ def run_comment(
     runner.mask(found["token"])
     try:
         number = _pr_number(args.pr, args.pr_file)
-        body = _body(args.body)
+        body = _body(args.verdict)
         head_sha = _head_sha(args.head_sha)
         settings = _settings(found, args.repo)
         client = client or make_client(settings)
@@ -116,14 +126,87 @@ def _head_sha(value: str) -> str:
 
 
 def _body(path: str) -> str:
+    """The comment, rendered here from the verdict's data (untrusted, escaped)."""
     text = _read(path, "the verdict file", MAX_BODY_BYTES)
-    if not text.strip():
+    try:
+        data = json.loads(text, parse_float=decimal.Decimal, parse_int=decimal.Decimal)
+    except ValueError:
+        data = None
+    if not (
+        isinstance(data, dict)
+        and data.get("verdict") in _HEADLINE
+        and isinstance(data.get("gates", []), list)
+    ):
         raise ConfigError(
-            f"{path}: the verdict file is empty — the gate job wrote no verdict."
+            f"{path}: not a qgate JSON verdict — the gate job must upload "
+            ".qgate/verdict.json (its json-path)."
         )
-    text = _MENTION.sub(lambda match: match[0] + "\u200b", text)
-    budget = COMMENT_BUDGET_CHARS - 200  # room for the marker and the note
-    return text if len(text) <= budget else text[:budget] + TRUNCATED
+    return render_reported(data)
+
+
+def render_reported(data: dict[str, Any]) -> str:
+    """Markdown for a verdict another run reported; every value is made inert."""
+    status = str(data["verdict"])
+    gates = [g for g in data.get("gates", []) if isinstance(g, dict)]
+    counts = {s: sum(1 for g in gates if g.get("status") == s) for s in _ICON}
+    lines = [
+        f"### {_ICON[status]} qgate · {escape_markdown(data.get('name', 'model'))}: "
+        f"{_HEADLINE[status]} — {counts['fail']} failed, {counts['warn']} warned, "
+        f"{counts['pass']} passed",
+        "",
+        "<sub>Reported by the pull request's own workflow run.</sub>",
+        "",
+    ]
+    baseline = data.get("baseline")
+    if isinstance(baseline, dict):
+        lines += [f"**Baseline:** {escape_markdown(baseline.get('label', ''))}", ""]
+    if data.get("error"):
+        lines += [f"**Error:** {escape_markdown(data['error'], 2000)}", ""]
+    warnings = data.get("warnings")
+    for warning in warnings if isinstance(warnings, list) else []:
+        lines.append(f"> ⚠️ {escape_markdown(warning, 500)}")
+    lines += [
+        "",
+        "| | Metric | Candidate | Baseline | Bound | Status |",
+        "|---|---|---|---|---|---|",
+    ]
+    budget = COMMENT_BUDGET_CHARS - 300  # room for the marker and the note
+    order = {"fail": 0, "warn": 1, "skip": 2, "pass": 3}
+    for shown, gate in enumerate(
+        sorted(gates, key=lambda g: order.get(str(g.get("status")), 4))
+    ):
+        row = _row(gate)
+        if sum(len(line) + 1 for line in lines) + len(row) > budget:
+            lines.append(TRUNCATED.strip() + f" ({len(gates) - shown} not shown)")
+            break
+        lines.append(row)
+    return "\n".join(lines) + "\n"
+
+
+def _row(gate: dict[str, Any]) -> str:
+    status = str(gate.get("status"))
+    bound = ""
+    if gate.get("operator") in _SYMBOL and _is_number(gate.get("bound")):
+        bound = f"{_SYMBOL[gate['operator']]} {_number(gate['bound'])}"
+    reason = escape_markdown(gate.get("reason") or "", 300)
+    return (
+        f"| {_ICON.get(status, '❔')} | {escape_markdown(gate.get('metric', ''))} "
+        f"| {_number(gate.get('candidate'))} | {_number(gate.get('baseline'))} "
+        f"| {bound or '—'} | {escape_markdown(status, 10)}"
+        f"{': ' + reason if reason else ''} |"
+    )
+
+
+def _is_number(value: Any) -> bool:
+    return (
+        isinstance(value, decimal.Decimal)
+        and value.is_finite()
+        and abs(value.adjusted()) < 400
+    )
+
+
+def _number(value: Any) -> str:
+    return format_number(value) if _is_number(value) else "—"
 
 
 def _read(path: str, what: str, limit: int) -> str:

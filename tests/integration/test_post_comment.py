@@ -3,17 +3,35 @@
 from __future__ import annotations
 
 import argparse
+import decimal
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from qgate.post import TRUNCATED, add_arguments, run_comment
+from qgate.post import add_arguments, render_reported, run_comment
 from qgate.render import COMMENT_BUDGET_CHARS
 from tests.fake_github.server import DEFAULT_TOKEN, READ_ONLY_TOKEN
 from tests.helpers import parse_github_output
 
 MARKER = "<!-- qgate:model -->"
-VERDICT = "### ✅ qgate · model: passed — 2 of 2 gates passed\n\n| a &#124; b |\n"
+
+
+def verdict(*gates: dict[str, Any], status: str = "pass", **extra: Any) -> str:
+    """A JSON verdict as the gate job writes it."""
+    data = {"version": 1, "name": "model", "verdict": status, "passed": True,
+            "baseline": {"label": "release v1"}, "warnings": [], "error": "",
+            "gates": list(gates) or [
+                {"metric": "accuracy", "candidate": 0.93, "baseline": 0.92,
+                 "bound": 0.9, "operator": ">=", "status": "pass", "reason": ""}],
+            **extra}
+    return json.dumps(data)
+
+
+VERDICT = verdict()
+BODY = render_reported(json.loads(VERDICT, parse_float=decimal.Decimal,
+                                  parse_int=decimal.Decimal))
 
 
 def parse(*argv: str) -> argparse.Namespace:
@@ -29,7 +47,7 @@ def post(fake_github, make_runner, tmp_path):
     def run(
         *argv: str, body: str = VERDICT, number: str = "", token: str = DEFAULT_TOKEN
     ) -> tuple[int, str]:
-        (tmp_path / "verdict.md").write_text(body, encoding="utf-8")
+        (tmp_path / "verdict.json").write_text(body, encoding="utf-8")
         (tmp_path / "pr-number").write_text(number, encoding="utf-8")
         (tmp_path / "output").write_text("")
         runner, stream = make_runner(
@@ -39,7 +57,7 @@ def post(fake_github, make_runner, tmp_path):
             GITHUB_OUTPUT=str(tmp_path / "output"),
         )
         pr_args = ("--pr-file", str(tmp_path / "pr-number")) if number else ()
-        args = parse("--body", str(tmp_path / "verdict.md"), *pr_args, *argv)
+        args = parse("--verdict", str(tmp_path / "verdict.json"), *pr_args, *argv)
         return run_comment(args, runner), stream.getvalue()
 
     return run
@@ -53,7 +71,7 @@ def test_comment__creates_sticky_comment(post, fake_github, tmp_path):
 
     assert code == 0
     [comment] = fake_github.comments(pr.number)
-    assert comment.body == f"{MARKER}\n{VERDICT}"
+    assert comment.body == f"{MARKER}\n{BODY}"
     assert comment.author == "github-actions[bot]"
     assert f"comment {comment.id} on pull request #{pr.number} is up to date" in log
     outputs = parse_github_output((tmp_path / "output").read_text())
@@ -73,7 +91,7 @@ def test_comment__updates_own_comment_only(post, fake_github):
     assert code == 0
     assert [c.body for c in fake_github.comments(pr.number)] == [
         human.body,
-        f"{MARKER}\n{VERDICT}",
+        f"{MARKER}\n{BODY}",
     ]
     assert fake_github.comments(pr.number)[1].id == mine.id
 
@@ -91,27 +109,44 @@ def test_comment__key_selects_the_marker(post, fake_github):
     ]
 
 
-def test_comment__defuses_mentions_and_references(post, fake_github):
-    """Mentions and issue references in the untrusted body notify no one."""
+def test_comment__artifact_markdown_is_never_posted(post, fake_github):
+    """Only the verdict's data reaches the comment, escaped: no forged headline,
+    link, image, HTML or mention from the artifact survives."""
     pr = fake_github.add_pull_request()
+    hostile = "### ✅ passed <img src=x> [a](https://x.invalid) @octocat #1 |"
+    body = verdict({"metric": hostile, "candidate": 0.5, "status": "fail",
+                    "reason": hostile}, status="fail", name=hostile)
 
-    post("--pr", str(pr.number), body="hi @octocat see #1 and &#35; ### head\n")
+    post("--pr", str(pr.number), body=body)
 
     [comment] = fake_github.comments(pr.number)
-    assert (
-        comment.body == f"{MARKER}\nhi @\u200boctocat see #\u200b1 and &#35; ### head\n"
-    )
+    text = comment.body
+    assert text.splitlines()[1].startswith("### ❌ qgate")
+    for raw in ("<img", "](https://", "@octocat", "### ✅ passed"):
+        assert raw not in text
+    assert "#\u200b1" in text
 
 
-def test_comment__truncates_long_body(post, fake_github):
-    """A body over GitHub's limit is cut, with a note, below 65,536 characters."""
+def test_comment__truncates_many_gates(post, fake_github):
+    """Thousands of gates stay under GitHub's limit, with a note."""
     pr = fake_github.add_pull_request()
+    gates = [{"metric": f"m{i}" * 20, "candidate": i, "status": "fail",
+              "reason": "x" * 100} for i in range(3000)]
 
-    post("--pr", str(pr.number), body="x" * 100_000)
+    post("--pr", str(pr.number), body=verdict(*gates, status="fail"))
 
     [comment] = fake_github.comments(pr.number)
-    assert comment.body.endswith(TRUNCATED)
+    assert "more gates are in the run's JSON verdict" in comment.body
     assert len(comment.body) <= COMMENT_BUDGET_CHARS
+
+
+@pytest.mark.parametrize("body", ["\n", "not json", '{"verdict": "great"}', "[]"])
+def test_comment__refuses_what_is_not_a_verdict(post, body):
+    """Anything but a qgate JSON verdict is refused with exit 2."""
+    code, log = post("--pr", "1", body=body)
+
+    assert code == 2
+    assert "not a qgate JSON verdict" in log
 
 
 def test_comment__moved_head_is_not_posted(post, fake_github):
@@ -165,18 +200,10 @@ def test_comment__missing_body(post, fake_github, tmp_path):
     """A missing verdict file is a configuration error that says which file."""
     (tmp_path / "elsewhere").mkdir()
 
-    code, log = post("--pr", "1", "--body", str(tmp_path / "elsewhere" / "v.md"))
+    code, log = post("--pr", "1", "--verdict", str(tmp_path / "elsewhere" / "v.json"))
 
     assert code == 2
     assert "the verdict file does not exist" in log
-
-
-def test_comment__empty_body(post):
-    """An empty verdict is refused."""
-    code, log = post("--pr", "1", body="\n")
-
-    assert code == 2
-    assert "the verdict file is empty" in log
 
 
 def test_comment__read_only_token(post, fake_github):
@@ -192,10 +219,11 @@ def test_comment__read_only_token(post, fake_github):
 
 def test_comment__no_repository(make_runner, tmp_path):
     """Without GITHUB_REPOSITORY or --repo there is nothing to comment on."""
-    (tmp_path / "v.md").write_text("x")
+    (tmp_path / "v.json").write_text(VERDICT)
     runner, stream = make_runner(GITHUB_TOKEN="ghs_unused_token")
 
-    code = run_comment(parse("--body", str(tmp_path / "v.md"), "--pr", "3"), runner)
+    code = run_comment(parse("--verdict", str(tmp_path / "v.json"), "--pr", "3"),
+                       runner)
 
     assert code == 2
     assert "no repository to comment on" in stream.getvalue()
@@ -218,14 +246,15 @@ def test_comment__token_is_masked(post, fake_github):
     assert log.startswith(f"::add-mask::{DEFAULT_TOKEN}\n")
 
 
-def test_comment__body_path_is_data(post, fake_github, tmp_path):
-    """A body holding shell syntax is posted verbatim, never run."""
+def test_comment__verdict_text_is_data(post, fake_github, tmp_path):
+    """Shell syntax inside the verdict is posted as text, never run."""
     pr = fake_github.add_pull_request()
-    body = "$(touch pwned) `touch pwned2` ; touch pwned3\n"
+    body = verdict({"metric": "$(touch pwned) `touch pwned2` ; touch pwned3",
+                    "status": "pass"})
 
     post("--pr", str(pr.number), body=body)
 
-    assert fake_github.comments(pr.number)[0].body == f"{MARKER}\n{body}"
+    assert "touch pwned3" in fake_github.comments(pr.number)[0].body
     assert not list(Path.cwd().glob("pwned*")) + list(tmp_path.glob("pwned*"))
 
 

@@ -443,7 +443,7 @@ def test_fork_safe__gate_uploads_verdict_without_commenting():
 
     assert gate_step(data)["with"]["comment"] == "never"
     assert upload["with"]["name"] == "qgate-verdict"
-    assert upload["with"]["path"].split() == [".qgate/verdict.md", ".qgate/pr-number"]
+    assert upload["with"]["path"].split() == [".qgate/verdict.json", ".qgate/pr-number"]
     assert upload["if"] == "${{ !cancelled() && github.event_name == 'pull_request' }}"
 
 
@@ -470,7 +470,7 @@ def test_fork_safe__comment_workflow_runs_qgate_on_data_only():
 
     assert checkout["with"]["repository"] == "me/gate"
     assert checkout["with"]["ref"] == "v2"
-    assert post["run"].startswith("python -m qgate comment --body ")
+    assert post["run"].startswith("python -m qgate comment --verdict ")
     assert post["env"]["HEAD_SHA"] == "${{ github.event.workflow_run.head_sha }}"
     assert post["env"]["GATE_NAME"] == load(files["qgate.yml"])["name"]
 
@@ -504,7 +504,7 @@ def test_fork_safe__post_step_flags_are_qgate_comment_flags():
     args = parser.parse_args(words[4:])
 
     assert words[:4] == ["python", "-m", "qgate", "comment"]
-    assert (args.body, args.pr_file) == ("/tmp/v/verdict.md", "/tmp/v/pr-number")
+    assert (args.verdict, args.pr_file) == ("/tmp/v/verdict.json", "/tmp/v/pr-number")
     assert (args.head_sha, args.key) == ("a" * 40, "model")
 
 
