@@ -51,6 +51,7 @@ class Runner:
         self.in_actions = self.env.get("GITHUB_ACTIONS") == "true"
         self.errors_emitted = 0
         self.errors_dropped = 0
+        self.warnings_emitted = 0
         self._secrets: list[str] = []
 
     # -- secrets ---------------------------------------------------------------
@@ -91,7 +92,12 @@ class Runner:
             self._write(self._safe("debug: " + message))
 
     def warning(self, message: str, **where: str | int) -> None:
-        """A warning annotation (a plain line outside a runner)."""
+        """A warning annotation (a plain line outside a runner), at most ten per
+        step like errors; the rest stay in the log as plain lines."""
+        if self.in_actions and self.warnings_emitted >= MAX_ERROR_ANNOTATIONS:
+            self._write(self._safe("warning: " + message))
+            return
+        self.warnings_emitted += 1
         self._annotate("warning", message, where)
 
     def error(self, message: str, **where: str | int) -> None:

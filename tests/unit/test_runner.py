@@ -455,3 +455,15 @@ def test_write_summary__unwritable_file_is_a_warning(tmp_path, make_runner):
         f"::warning::could not write the step summary ({path}); the verdict is in the "
         "log above.",
     )
+
+
+def test_warning__at_most_ten_annotations_per_step(make_runner):
+    """Past ten warnings, the rest are plain log lines, not annotations."""
+    runner, stream = make_runner(GITHUB_ACTIONS="true")
+
+    for index in range(12):
+        runner.warning(f"w{index}")
+
+    lines = stream.getvalue().splitlines()
+    assert sum(line.startswith("::warning") for line in lines) == 10
+    assert lines[-2:] == ["warning: w10", "warning: w11"]
