@@ -14,7 +14,8 @@ import uuid
 from collections.abc import Iterator
 from typing import IO
 
-MAX_ERROR_ANNOTATIONS = 10  # GitHub shows at most 10 error annotations per step
+MAX_ERROR_ANNOTATIONS = 10
+MIN_SCRUBBED = 8  # GitHub shows at most 10 error annotations per step
 _ZWSP = "\u200b"
 
 
@@ -64,9 +65,15 @@ class Runner:
             self._write(f"::add-mask::{escape_data(secret)}")
 
     def scrub(self, text: str) -> str:
-        """Replace every registered secret in ``text``."""
+        """Replace every registered secret in ``text``.
+
+        Values shorter than MIN_SCRUBBED are no real token (GitHub's are 40+
+        characters); replacing them would garble every message that contains the
+        same letters. The runner still masks them in the log.
+        """
         for secret in self._secrets:
-            text = text.replace(secret, "***")
+            if len(secret) >= MIN_SCRUBBED:
+                text = text.replace(secret, "***")
         return text
 
     # -- log -------------------------------------------------------------------

@@ -467,3 +467,14 @@ def test_warning__at_most_ten_annotations_per_step(make_runner):
     lines = stream.getvalue().splitlines()
     assert sum(line.startswith("::warning") for line in lines) == 10
     assert lines[-2:] == ["warning: w10", "warning: w11"]
+
+
+def test_scrub__short_values_do_not_garble_messages(make_runner):
+    """A one-letter "token" is masked by the runner but not scrubbed from our text."""
+    runner, _ = make_runner(GITHUB_ACTIONS="true")
+
+    runner.mask("x")
+    runner.mask("ghs_realistic_token_value")
+
+    assert runner.scrub("max-wait-seconds ghs_realistic_token_value") == (
+        "max-wait-seconds ***")
