@@ -44,8 +44,19 @@ def compare(base: GateFile, head: GateFile) -> list[Change]:
     return changes
 
 
-_BASELINE_FIELDS = ("source", "file", "asset", "tag", "tag_pattern", "prereleases",
-                    "workflow", "artifact", "ref", "path", "max_age_days")
+_BASELINE_FIELDS = (
+    "source",
+    "file",
+    "asset",
+    "tag",
+    "tag_pattern",
+    "prereleases",
+    "workflow",
+    "artifact",
+    "ref",
+    "path",
+    "max_age_days",
+)
 
 
 def _baseline_changes(old: BaselineSpec, new: BaselineSpec) -> list[Change]:
@@ -56,14 +67,22 @@ def _baseline_changes(old: BaselineSpec, new: BaselineSpec) -> list[Change]:
         before, after = getattr(old, name), getattr(new, name)
         if before != after:
             label = name.replace("_", "-")
-            changes.append(Change("baseline", "changed",
-                                  f"{label} {_text(before)} → {_text(after)}"))
+            changes.append(
+                Change(
+                    "baseline", "changed", f"{label} {_text(before)} → {_text(after)}"
+                )
+            )
     return changes
 
 
 def _text(value: object) -> str:
-    return "unset" if value is None else str(value).lower() if isinstance(
-        value, bool) else str(value)
+    return (
+        "unset"
+        if value is None
+        else str(value).lower()
+        if isinstance(value, bool)
+        else str(value)
+    )
 
 
 def _by_metric(gate_file: GateFile) -> dict[str, Gate]:

@@ -45,8 +45,9 @@ def escape_property(text: str) -> str:
 class Runner:
     """Writes to GitHub Actions when inside a runner, to a terminal otherwise."""
 
-    def __init__(self, env: dict[str, str] | None = None,
-                 stream: IO[str] | None = None) -> None:
+    def __init__(
+        self, env: dict[str, str] | None = None, stream: IO[str] | None = None
+    ) -> None:
         self.env = dict(os.environ if env is None else env)
         self.stream = stream or sys.stdout
         self.in_actions = self.env.get("GITHUB_ACTIONS") == "true"
@@ -126,8 +127,11 @@ class Runner:
             prefix = "" if level == "notice" else f"{level}: "
             self._write(neutralize(prefix + message))
             return
-        props = ",".join(f"{key}={escape_property(self._safe(str(value)))}"
-                         for key, value in where.items() if value not in ("", None))
+        props = ",".join(
+            f"{key}={escape_property(self._safe(str(value)))}"
+            for key, value in where.items()
+            if value not in ("", None)
+        )
         head = f"::{level} {props}" if props else f"::{level}"
         self._write(f"{head}::{escape_data(neutralize(message))}")
 
@@ -161,8 +165,10 @@ class Runner:
         # A failed write must not turn the verdict into a crash; the exit code
         # still carries it, and later steps see no 'passed' output.
         if not self._append(path, text):
-            self.error(f"could not write the outputs to $GITHUB_OUTPUT ({path}) — "
-                       "later steps will not see them; the verdict is in the log above.")
+            self.error(
+                f"could not write the outputs to $GITHUB_OUTPUT ({path}) — "
+                "later steps will not see them; the verdict is in the log above."
+            )
 
     def write_summary(self, markdown: str) -> bool:
         """Append Markdown to $GITHUB_STEP_SUMMARY; False when there is none."""
@@ -170,8 +176,10 @@ class Runner:
         if not path:
             return False
         if not self._append(path, self.scrub(markdown)):
-            self.warning(f"could not write the step summary ({path}); the verdict is "
-                         "in the log above.")
+            self.warning(
+                f"could not write the step summary ({path}); the verdict is "
+                "in the log above."
+            )
             return False
         return True
 

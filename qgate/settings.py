@@ -49,8 +49,9 @@ class Settings:
         return f"{self.server_url}/{self.repository}/actions/runs/{self.run_id}"
 
 
-def read_input(env: Mapping[str, str], name: str, default: str = "", *,
-               keep_empty: bool = False) -> str:
+def read_input(
+    env: Mapping[str, str], name: str, default: str = "", *, keep_empty: bool = False
+) -> str:
     """Read an action input; accepts ``INPUT_GATE-FILE`` and ``INPUT_GATE_FILE``.
 
     An empty value means ``default``, unless ``keep_empty``: then only an absent
@@ -123,8 +124,9 @@ def from_env(env: Mapping[str, str]) -> Settings:
         baseline_asset=read_input(env, "baseline-asset"),
         gates_from_base=_boolean("gates-from-base", read_input(env, "gates-from-base")),
         json_path=read_input(env, "json-path", ".qgate/verdict.json", keep_empty=True),
-        markdown_path=read_input(env, "markdown-path", ".qgate/verdict.md",
-                                 keep_empty=True),
+        markdown_path=read_input(
+            env, "markdown-path", ".qgate/verdict.md", keep_empty=True
+        ),
         token=read_input(env, "github-token"),
         api_url=env.get("GITHUB_API_URL", "https://api.github.com").rstrip("/"),
         server_url=env.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/"),
