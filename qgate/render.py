@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
+import bisect
 import functools
 import os
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from qgate.evaluate import SYMBOL, GateResult, Status, Verdict
 from qgate.numbers import format_distinct, format_number, format_percent, format_signed
@@ -17,8 +18,13 @@ COMMENT_BUDGET_CHARS = 65_000  # GitHub refuses comment bodies over 65,536 chara
 MAX_CELL = 120
 MAX_MESSAGE = 2000
 
-_ICON = {Status.PASS: "✅", Status.WARN: "⚠️", Status.FAIL: "❌", Status.SKIP: "➖",
-         Status.ERROR: "🛑"}
+_ICON = {
+    Status.PASS: "✅",
+    Status.WARN: "⚠️",
+    Status.FAIL: "❌",
+    Status.SKIP: "➖",
+    Status.ERROR: "🛑",
+}
 _ORDER = {Status.FAIL: 0, Status.WARN: 1, Status.SKIP: 2, Status.PASS: 3}
 
 
@@ -27,12 +33,25 @@ class Trusted(str):
 
 
 _REPLACEMENTS = {
-    "&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;", "`": "&#96;",
-    "\\": "&#92;", "*": "&#42;", "_": "&#95;", "[": "&#91;", "]": "&#93;",
-    "~": "&#126;", "!": "&#33;", "$": "&#36;",
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    "|": "&#124;",
+    "`": "&#96;",
+    "\\": "&#92;",
+    "*": "&#42;",
+    "_": "&#95;",
+    "[": "&#91;",
+    "]": "&#93;",
+    "~": "&#126;",
+    "!": "&#33;",
+    "$": "&#36;",
     # A zero-width space after @ and # stops mentions and cross-references.
-    "@": "@\u200b", "#": "#\u200b",
-    "\r": " ", "\n": " ", "\t": " ",
+    "@": "@\u200b",
+    "#": "#\u200b",
+    "\r": " ",
+    "\n": " ",
+    "\t": " ",
     # Bidirectional overrides would show a name reversed ("Trojan Source").
     **{chr(c): "\ufffd" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))},
 }
@@ -73,9 +92,11 @@ def _environment() -> Any:
     )
 
 
-@dataclasses.dataclass(frozen=True)
-class Row:
-    """One table row, fields already formatted (numbers trusted, text untrusted)."""
+class Row(NamedTuple):
+    """One table row, fields already formatted (numbers trusted, text untrusted).
+
+    The template's ``table_row`` macro takes the fields in this order.
+    """
 
     icon: Trusted
     metric: str
@@ -111,36 +132,48 @@ def ordered_results(verdict: Verdict) -> list[GateResult]:
     return sorted(verdict.results, key=lambda r: (_ORDER[r.status], r.gate.index))
 
 
-def rows(verdict: Verdict) -> list[Row]:
-    """Table rows in :func:`ordered_results` order."""
-    return [_row(r) for r in ordered_results(verdict)]
+def rows(verdict: Verdict, limit: int | None = None) -> list[Row]:
+    """Table rows in :func:`ordered_results` order (only the first ``limit``)."""
+    return [_row(r) for r in ordered_results(verdict)[:limit]]
+
+
+_ABSOLUTE_RULES = ("min", "max", "above", "below")
 
 
 def _row(result: GateResult) -> Row:
+    candidate_value, baseline_value = result.candidate, result.baseline
     bounds = [c for c in result.checks if c.bound is not None]
-    candidate: Trusted | str = Trusted("—")
-    if result.candidate is not None:
-        candidate = Trusted(format_distinct(
-            result.candidate, result.baseline, *(c.bound for c in bounds)))
+    candidate: Trusted | str = _DASH
+    if candidate_value is not None:
+        candidate = Trusted(
+            format_distinct(candidate_value, baseline_value, *(c.bound for c in bounds))
+        )
     elif result.raw_candidate is not None:
         candidate = result.raw_candidate
-    baseline = Trusted("—")
-    if result.baseline is not None:
-        baseline = Trusted(format_distinct(result.baseline, result.candidate))
-    return Row(
-        icon=Trusted(_ICON[result.status]),
-        metric=result.gate.metric,
-        description=result.gate.description,
-        candidate=candidate,
-        baseline=baseline,
-        change=Trusted(_change(result)),
-        bound=Trusted(", ".join(
-            f"{SYMBOL[c.operator]} {format_distinct(c.bound, result.candidate)}"
-            + ("" if c.rule in ("min", "max", "above", "below") else f" ({c.rule})")
-            for c in bounds if c.bound is not None) or "—"),
-        status=Trusted(_status(result)),
-        reason=result.reason,
+    baseline = _DASH
+    if baseline_value is not None:
+        baseline = Trusted(format_distinct(baseline_value, candidate_value))
+    bound = ", ".join(
+        f"{SYMBOL[c.operator]} {format_distinct(c.bound, candidate_value)}"
+        + ("" if c.rule in _ABSOLUTE_RULES else f" ({c.rule})")
+        for c in bounds
+        if c.bound is not None
     )
+    return Row(
+        _ICONS[result.status],
+        result.gate.metric,
+        result.gate.description,
+        candidate,
+        baseline,
+        Trusted(_change(result)),
+        Trusted(bound) if bound else _DASH,
+        Trusted(_status(result)),
+        result.reason,
+    )
+
+
+_DASH = Trusted("—")
+_ICONS = {status: Trusted(icon) for status, icon in _ICON.items()}
 
 
 def _status(result: GateResult) -> str:
@@ -165,54 +198,126 @@ def _change(result: GateResult) -> str:
     return text
 
 
-def render_markdown(verdict: Verdict, *, run_url: str = "", marker: str = "",
-                    budget: int = SUMMARY_BUDGET_BYTES, for_comment: bool = False) -> str:
+def _utf8_size(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+class _Lines:
+    """Table rows rendered by the template's ``table_row`` macro, made on demand.
+
+    Rows are formatted and rendered only until their sizes alone pass the budget:
+    a row beyond that could never be shown.
+    """
+
+    def __init__(
+        self, results: list[GateResult], macro: Any, size: Callable[[str], int]
+    ) -> None:
+        self.results = results
+        self.macro = macro
+        self.size = size
+        self.lines: list[Trusted] = []
+        self.ends: list[int] = []  # size of the first 1, 2, ... lines together
+
+    def fill(self, budget: int) -> int:
+        """Render rows while they fit ``budget``; returns how many fit it."""
+        total = self.ends[-1] if self.ends else 0
+        while len(self.lines) < len(self.results) and total <= budget:
+            line = str(self.macro(*_row(self.results[len(self.lines)])))
+            total += self.size(line)
+            self.lines.append(Trusted(line))
+            self.ends.append(total)
+        return bisect.bisect_right(self.ends, budget)
+
+    def fewer(self, count: int, excess: int) -> int:
+        """How many of the first ``count`` lines remain once ``excess`` is cut."""
+        keep = self.ends[count - 1] - excess
+        return bisect.bisect_right(self.ends, keep, 0, count - 1)
+
+
+def render_markdown(
+    verdict: Verdict,
+    *,
+    run_url: str = "",
+    marker: str = "",
+    budget: int = SUMMARY_BUDGET_BYTES,
+    for_comment: bool = False,
+) -> str:
     """Render the verdict within ``budget`` (bytes of UTF-8, or characters).
 
     Over the budget, table rows are left out first, then listed problems, then
     warnings; the log lists them all.
     """
-    lists: list[list[Any]] = [rows(verdict), list(verdict.details),
-                              list(verdict.warnings)]
-    shown = [len(items) for items in lists]
+    size = len if for_comment else _utf8_size
+    template = _environment().get_template("verdict.md.j2")
+    context = _context(verdict, run_url, marker, for_comment)
+    table = _Lines(ordered_results(verdict), _table_row(template, context), size)
+    lists: list[list[Trusted]] = [
+        table.lines,
+        [Trusted(escape_markdown(d, MAX_MESSAGE)) for d in verdict.details],
+        [Trusted(escape_markdown(w, MAX_MESSAGE)) for w in verdict.warnings],
+    ]
+    totals = [len(table.results), len(lists[1]), len(lists[2])]
+    shown = [table.fill(budget), totals[1], totals[2]]
     while True:
         parts = [items[:count] for items, count in zip(lists, shown, strict=True)]
-        hidden = [len(items) - count for items, count in zip(lists, shown, strict=True)]
-        text = _render(verdict, parts, hidden, run_url, marker, for_comment)
-        size = len(text) if for_comment else len(text.encode("utf-8"))
-        if size <= budget or not any(shown):
+        hidden = [total - count for total, count in zip(totals, shown, strict=True)]
+        text = _render(template, context, parts, hidden)
+        used = size(text)
+        if used <= budget or not any(shown):
             return text
         index = next(i for i, count in enumerate(shown) if count)
         count = shown[index]
-        shown[index] = max(0, min(count - 1, int(count * budget / size * 0.95)))
+        if index == 0:
+            # Row sizes are known: cut just enough of them.
+            shown[0] = table.fewer(count, used - budget)
+        else:
+            shown[index] = max(0, min(count - 1, int(count * budget / used * 0.95)))
 
 
-def _render(verdict: Verdict, parts: list[list[Any]], hidden: list[int],
-            run_url: str, marker: str, for_comment: bool) -> str:
-    template = _environment().get_template("verdict.md.j2")
+def _table_row(template: Any, context: dict[str, Any]) -> Any:
+    """The template's ``table_row`` macro (getting it renders the rest once, empty)."""
+    empty: dict[str, list[Any]] = {"rows": [], "details": [], "warnings": []}
+    counts = {"hidden": 0, "hidden_details": 0, "hidden_warnings": 0}
+    return template.make_module({**context, **empty, **counts}).table_row
+
+
+def _context(
+    verdict: Verdict, run_url: str, marker: str, for_comment: bool
+) -> dict[str, Any]:
+    """The template's values apart from the lists that the budget may shorten."""
     info = verdict.baseline
-    table, details, warnings = parts
-    return str(template.render(
-        marker=Trusted(marker),
-        icon=Trusted(_ICON[verdict.status]),
-        name=verdict.name,
-        headline=Trusted(headline(verdict)),
+    return {
+        "marker": Trusted(marker),
+        "icon": Trusted(_ICON[verdict.status]),
+        "name": verdict.name,
+        "headline": Trusted(headline(verdict)),
         # Messages are not table cells: escape them here with a roomier limit.
-        error=Trusted(escape_markdown(verdict.error, MAX_MESSAGE)),
-        details=[Trusted(escape_markdown(d, MAX_MESSAGE)) for d in details],
-        hidden_details=hidden[1],
-        baseline_label=info.label,
-        baseline_commit=info.commit[:12],
-        baseline_date=info.date,
-        baseline_url=Trusted(info.url) if _is_safe_url(info.url) else "",
-        warnings=[Trusted(escape_markdown(w, MAX_MESSAGE)) for w in warnings],
-        hidden_warnings=hidden[2],
-        rows=table,
-        hidden=hidden[0],
-        run_url=Trusted(run_url) if _is_safe_url(run_url) else "",
-        for_comment=for_comment,
-        format_number=format_number,
-    ))
+        "error": Trusted(escape_markdown(verdict.error, MAX_MESSAGE)),
+        "baseline_label": info.label,
+        "baseline_commit": info.commit[:12],
+        "baseline_date": info.date,
+        "baseline_url": Trusted(info.url) if _is_safe_url(info.url) else "",
+        "run_url": Trusted(run_url) if _is_safe_url(run_url) else "",
+        "for_comment": for_comment,
+        "format_number": format_number,
+    }
+
+
+def _render(
+    template: Any, context: dict[str, Any], parts: list[list[Any]], hidden: list[int]
+) -> str:
+    table, details, warnings = parts
+    return str(
+        template.render(
+            context,
+            rows=table,
+            hidden=hidden[0],
+            details=details,
+            hidden_details=hidden[1],
+            warnings=warnings,
+            hidden_warnings=hidden[2],
+        )
+    )
 
 
 def _is_safe_url(url: str) -> bool:

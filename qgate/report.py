@@ -110,7 +110,9 @@ def render_text(verdict: Verdict, limit: int = 50) -> str:
     ]
     lines += [f"warning: {_plain(w, 300)}" for w in verdict.warnings]
     table = [("status", "metric", "candidate", "baseline", "bound")]
-    for row, result in zip(rows(verdict), ordered_results(verdict), strict=True):
+    ordered = ordered_results(verdict)
+    # Only the rows shown are formatted: a verdict may hold 10,000 gates.
+    for row, result in zip(rows(verdict, limit), ordered[:limit], strict=True):
         table.append(
             (
                 result.status.value,
@@ -122,15 +124,14 @@ def render_text(verdict: Verdict, limit: int = 50) -> str:
                 str(row.bound),
             )
         )
-    shown = table[: limit + 1]
-    widths = [max(len(r[i]) for r in shown) for i in range(5)]
+    widths = [max(len(r[i]) for r in table) for i in range(5)]
     if len(verdict.results):
-        for cells in shown:
+        for cells in table:
             padded = (c.ljust(w) for c, w in zip(cells, widths, strict=True))
             lines.append("  ".join(padded).rstrip())
-    if len(table) > len(shown):
-        lines.append(f"... {len(table) - len(shown)} more gates in the report")
-    for result in ordered_results(verdict):
+    if len(ordered) > len(table) - 1:
+        lines.append(f"... {len(ordered) - (len(table) - 1)} more gates in the report")
+    for result in ordered:
         if result.reason and result.status in (Status.FAIL, Status.WARN):
             lines.append(
                 f"{result.status.value}: {_plain(result.gate.metric, 40)}: "

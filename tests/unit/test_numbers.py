@@ -136,3 +136,36 @@ def test_format_distinct__never_shows_a_different_value_as_the_other(value, othe
     text = format_distinct(value, other)
 
     assert value == other or D(text) != other
+
+
+def _distinct_by_trying_every_precision(value, *others):
+    """format_distinct as its contract reads: from 4 digits up, the first that
+    tells ``value`` apart from every other value."""
+    rivals = [o for o in others if o is not None and o != value]
+    longest = max(len(v.as_tuple().digits) for v in (value, *rivals))
+    for digits in range(4, longest):
+        text = format_number(value, digits)
+        if all(text != format_number(o, digits) for o in rivals):
+            return text
+    return format_number(value, max(4, longest))
+
+
+@given(NONZERO, st.lists(st.one_of(st.none(), NONZERO), max_size=3))
+def test_format_distinct__as_trying_every_precision(value, others):
+    """Starting with the common case (4 digits) changes no answer."""
+
+    assert format_distinct(value, *others) == _distinct_by_trying_every_precision(
+        value, *others
+    )
+
+
+@given(NONZERO, st.integers(0, 5), st.integers(1, 30))
+def test_format_number__same_value_same_text_however_written(value, zeros, digits):
+    """Trailing zeros in the way a value is written never change its text, so
+    remembering texts by value is exact (checked here without the memory)."""
+    from qgate.numbers import _format
+
+    sign, coefficient, exponent = value.as_tuple()
+    padded = D((sign, (*coefficient, *(0,) * zeros), exponent - zeros))
+
+    assert _format.__wrapped__(padded, digits) == _format.__wrapped__(value, digits)

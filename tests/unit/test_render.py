@@ -394,6 +394,35 @@ def test_render_markdown__over_budget_hides_rows_and_says_so(make_verdict):
     ) == (True, True, True)
 
 
+def test_render_markdown__over_budget_shows_as_many_rows_as_fit(make_verdict):
+    """The rows shown fill the budget: one more would not fit."""
+    gates = [{"metric": f"metric_{i:03}", "max": 1} for i in range(200)]
+    verdict = make_verdict(gates, {f"metric_{i:03}": 0 for i in range(200)})
+
+    text = render_markdown(verdict, run_url=RUN_URL, budget=4_000)
+
+    row = next(line for line in text.splitlines() if "metric&#95;" in line)
+    assert len(text.encode()) + len(row.encode()) + 1 > 4_000
+
+
+def test_render_markdown__formats_only_the_rows_that_can_fit(
+    make_verdict, monkeypatch
+):
+    """Rows past what the budget could hold are never formatted."""
+    import qgate.render as render
+
+    gates = [{"metric": f"metric_{i:03}", "max": 1} for i in range(200)]
+    verdict = make_verdict(gates, {f"metric_{i:03}": 0 for i in range(200)})
+    formatted = []
+    original = render._row
+    monkeypatch.setattr(render, "_row", lambda r: formatted.append(r) or original(r))
+
+    text = render_markdown(verdict, budget=4_000)
+
+    row = next(line for line in text.splitlines() if "metric&#95;" in line)
+    assert len(formatted) <= 4_000 // (len(row.encode()) + 1) + 1
+
+
 def test_render_markdown__comment_budget_counts_characters(make_verdict):
     """For a comment the budget is in characters, as GitHub counts them."""
     gates = [{"metric": f"métrique_{i:03}", "max": 1} for i in range(100)]
