@@ -115,30 +115,50 @@ class Verdict:
         return sum(1 for r in self.results if r.status is status)
 
 
-def evaluate(gate_file: GateFile, candidate: Metrics, baseline: BaselineInfo) -> Verdict:
+def evaluate(
+    gate_file: GateFile, candidate: Metrics, baseline: BaselineInfo
+) -> Verdict:
     """Judge ``candidate`` against every gate."""
-    results = tuple(_judge(g, candidate, baseline, gate_file.baseline.when_missing)
-                    for g in gate_file.gates)
+    results = tuple(
+        _judge(g, candidate, baseline, gate_file.baseline.when_missing)
+        for g in gate_file.gates
+    )
     if any(r.status is Status.FAIL for r in results):
         status = Status.FAIL
     elif any(r.status is Status.WARN for r in results) or baseline.warnings:
         status = Status.WARN
     else:
         status = Status.PASS
-    return Verdict(status=status, name=gate_file.name, results=results,
-                   baseline=baseline, warnings=baseline.warnings)
+    return Verdict(
+        status=status,
+        name=gate_file.name,
+        results=results,
+        baseline=baseline,
+        warnings=baseline.warnings,
+    )
 
 
-def error_verdict(name: str, message: str, baseline: BaselineInfo | None = None,
-                  details: tuple[str, ...] = ()) -> Verdict:
+def error_verdict(
+    name: str,
+    message: str,
+    baseline: BaselineInfo | None = None,
+    details: tuple[str, ...] = (),
+) -> Verdict:
     """A verdict for a run that could not be evaluated (``details``: more problems)."""
     info = baseline or BaselineInfo(metrics=None, label="not fetched")
-    return Verdict(status=Status.ERROR, name=name, results=(), baseline=info,
-                   error=message, details=details)
+    return Verdict(
+        status=Status.ERROR,
+        name=name,
+        results=(),
+        baseline=info,
+        error=message,
+        details=details,
+    )
 
 
-def _judge(gate: Gate, candidate: Metrics, baseline: BaselineInfo,
-           when_missing: str) -> GateResult:
+def _judge(
+    gate: Gate, candidate: Metrics, baseline: BaselineInfo, when_missing: str
+) -> GateResult:
     found = candidate.lookup(gate.metric)
     fail = Status.FAIL if gate.is_blocking else Status.WARN
     if not found.found:
@@ -150,16 +170,29 @@ def _judge(gate: Gate, candidate: Metrics, baseline: BaselineInfo,
             )
             return GateResult(gate, fail, None, None, (), reason)
         if gate.optional:
-            return GateResult(gate, Status.SKIP, None, None, (),
-                              "metric not in the candidate; optional gate skipped")
+            return GateResult(
+                gate,
+                Status.SKIP,
+                None,
+                None,
+                (),
+                "metric not in the candidate; optional gate skipped",
+            )
         close = candidate.closest(gate.metric)
         hint = f"; closest: {', '.join(close)}" if close else ""
-        return GateResult(gate, fail, None, None, (),
-                          f"metric missing from the candidate{hint}")
+        return GateResult(
+            gate, fail, None, None, (), f"metric missing from the candidate{hint}"
+        )
     if not is_number(found.value):
-        return GateResult(gate, fail, None, None, (),
-                          f"invalid metric value: {describe(found.value)}",
-                          raw_candidate=describe(found.value))
+        return GateResult(
+            gate,
+            fail,
+            None,
+            None,
+            (),
+            f"invalid metric value: {describe(found.value)}",
+            raw_candidate=describe(found.value),
+        )
     value: decimal.Decimal = found.value
     checks = list(_absolute(gate, value))
     base_value, relative, notes = _relative(gate, value, baseline, when_missing)
@@ -169,8 +202,9 @@ def _judge(gate: Gate, candidate: Metrics, baseline: BaselineInfo,
         reason = "; ".join(_failure(c) for c in failed)
         return GateResult(gate, fail, value, base_value, tuple(checks), reason)
     if notes:
-        return GateResult(gate, Status.WARN, value, base_value, tuple(checks),
-                          "; ".join(notes))
+        return GateResult(
+            gate, Status.WARN, value, base_value, tuple(checks), "; ".join(notes)
+        )
     return GateResult(gate, Status.PASS, value, base_value, tuple(checks), "")
 
 
@@ -187,19 +221,31 @@ def _failure(check: Check) -> str:
 
 def _absolute(gate: Gate, value: decimal.Decimal) -> list[Check]:
     checks = []
-    for rule, operator, bound in (("min", ">=", gate.min), ("above", ">", gate.above),
-                                  ("max", "<=", gate.max), ("below", "<", gate.below)):
+    for rule, operator, bound in (
+        ("min", ">=", gate.min),
+        ("above", ">", gate.above),
+        ("max", "<=", gate.max),
+        ("below", "<", gate.below),
+    ):
         if bound is not None:
-            checks.append(Check(rule, operator, bound, _compare(value, operator, bound)))
+            checks.append(
+                Check(rule, operator, bound, _compare(value, operator, bound))
+            )
     return checks
 
 
-def _relative(gate: Gate, value: decimal.Decimal, baseline: BaselineInfo,
-              when_missing: str) -> tuple[decimal.Decimal | None, list[Check], list[str]]:
+def _relative(
+    gate: Gate, value: decimal.Decimal, baseline: BaselineInfo, when_missing: str
+) -> tuple[decimal.Decimal | None, list[Check], list[str]]:
     """Relative checks, the baseline value shown, and notes that make a warning."""
-    rules = [(name, tol) for name, tol in (("max-regression", gate.max_regression),
-                                           ("min-improvement", gate.min_improvement))
-             if tol is not None]
+    rules = [
+        (name, tol)
+        for name, tol in (
+            ("max-regression", gate.max_regression),
+            ("min-improvement", gate.min_improvement),
+        )
+        if tol is not None
+    ]
     if baseline.metrics is None:
         if not rules:
             return None, [], []
@@ -223,8 +269,9 @@ def _relative(gate: Gate, value: decimal.Decimal, baseline: BaselineInfo,
     return shown, checks, []
 
 
-def _relative_check(gate: Gate, rule: str, tol: Tolerance, value: decimal.Decimal,
-                    base: decimal.Decimal) -> Check:
+def _relative_check(
+    gate: Gate, rule: str, tol: Tolerance, value: decimal.Decimal, base: decimal.Decimal
+) -> Check:
     """Express the rule as a bound on the candidate and compare."""
     higher = gate.direction == "higher"
     note = ""
@@ -235,10 +282,14 @@ def _relative_check(gate: Gate, rule: str, tol: Tolerance, value: decimal.Decima
         if base == 0:
             note = "baseline is 0: relative change undefined"
     if rule == "max-regression":
-        bound = _CONTEXT.subtract(base, amount) if higher else _CONTEXT.add(base, amount)
+        bound = (
+            _CONTEXT.subtract(base, amount) if higher else _CONTEXT.add(base, amount)
+        )
         operator = ">=" if higher else "<="
     else:
-        bound = _CONTEXT.add(base, amount) if higher else _CONTEXT.subtract(base, amount)
+        bound = (
+            _CONTEXT.add(base, amount) if higher else _CONTEXT.subtract(base, amount)
+        )
         operator = ">=" if higher else "<="
         if tol.is_percent and base == 0:
             operator = ">" if higher else "<"

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from typing import Any
 
-from qgate.document import Document, decode, iter_paths, load_json, load_yaml, read_text
+from qgate.document import Document, decode, load_json, load_yaml, read_text
 from qgate.errors import ConfigError
 
 MAX_METRICS_BYTES = 64 * 1024 * 1024
@@ -45,6 +44,9 @@ def canonical_name(segments: list[str] | tuple[str | int, ...]) -> str:
     return ".".join(escape_segment(str(s)) for s in segments)
 
 
+_ABSENT = object()
+
+
 @dataclasses.dataclass(frozen=True)
 class Lookup:
     """The outcome of looking a metric up."""
@@ -66,27 +68,29 @@ class Metrics:
     _suggestion_work: int = 0
 
     def __post_init__(self) -> None:
+        # Only an escaped name (it has a backslash) differs from its plain spelling.
         for name in self.values:
+            if "\\" not in name:
+                continue
             plain = ".".join(split_name(name))
             if plain != name:
                 clash = plain in self.values or plain in self._plain
                 self._plain[plain] = None if clash else name
-        self.groups |= {".".join(split_name(name)) for name in self.groups}
+        self.groups |= {".".join(split_name(n)) for n in self.groups if "\\" in n}
 
     def lookup(self, name: str) -> Lookup:
         """Find ``name``: exact canonical match, else a unique plain dotted match."""
         target = self._plain.get(name, "")
-        if name in self.values and target != "":
+        value = self.values.get(name, _ABSENT)
+        if value is not _ABSENT and target != "":
             # Also a key with dots in it, e.g. {"a.b": 1, "a": {"b": 2}}: refuse to
             # pick one silently.
             others = tuple(n for n in self.values if ".".join(split_name(n)) == name)
             return Lookup(False, ambiguous=others)
-        if name in self.values:
-            return Lookup(True, self.values[name])
+        if value is not _ABSENT:
+            return Lookup(True, value)
         if target is None:
-            options = tuple(
-                n for n in self.values if ".".join(split_name(n)) == name
-            )
+            options = tuple(n for n in self.values if ".".join(split_name(n)) == name)
             return Lookup(False, ambiguous=options)
         if target:
             return Lookup(True, self.values[target])
@@ -102,6 +106,8 @@ class Metrics:
         if self._suggestion_work + self._names_size > MAX_SUGGESTION_WORK:
             return []
         self._suggestion_work += self._names_size
+        import difflib
+
         return difflib.get_close_matches(name, list(self.values), n=count, cutoff=0.6)
 
 
@@ -114,22 +120,43 @@ def from_document(doc: Document, source: str) -> Metrics:
         )
     values: dict[str, Any] = {}
     groups: set[str] = set()
-    for path, leaf in iter_paths(doc.data):
-        if not path:
-            continue
-        values[canonical_name(path)] = leaf
-        groups.update(canonical_name(path[:end]) for end in range(1, len(path)))
-        if len(values) > MAX_METRICS:
-            raise ConfigError(f"{doc.path}: more than {MAX_METRICS:,} metrics — split "
-                              "the file or gate a subset.")
+    _flatten(doc.data, "", values, groups, doc.path)
     return Metrics(source=source, values=values, groups=groups)
+
+
+def _flatten(
+    data: dict[str, Any],
+    prefix: str,
+    values: dict[str, Any],
+    groups: set[str],
+    path: str,
+) -> None:
+    """Add every leaf under ``data`` to ``values``, its name escaped once.
+
+    ``prefix`` is the canonical name of ``data`` plus a dot ("" at the top); each
+    non-empty mapping below it is a group.
+    """
+    for key, value in data.items():
+        name = prefix + (escape_segment(key) if "." in key or "\\" in key else key)
+        if isinstance(value, dict) and value:
+            groups.add(name)
+            _flatten(value, name + ".", values, groups, path)
+        else:
+            values[name] = value
+    if len(values) > MAX_METRICS:
+        raise ConfigError(
+            f"{path}: more than {MAX_METRICS:,} metrics — split "
+            "the file or gate a subset."
+        )
 
 
 def parse_metrics(text: str, path: str) -> Metrics:
     """Parse metrics text: JSON by its extension or its first character, else YAML."""
     name = path.lower()
     is_yaml = name.endswith((".yml", ".yaml"))
-    looks_json = name.endswith(".json") or (not is_yaml and text.lstrip().startswith("{"))
+    looks_json = name.endswith(".json") or (
+        not is_yaml and text.lstrip().startswith("{")
+    )
     doc = load_json(text, path) if looks_json else load_yaml(text, path)
     return from_document(doc, path)
 

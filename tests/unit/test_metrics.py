@@ -282,3 +282,50 @@ def test_lookup__nested_and_dotted_key_with_one_name_is_ambiguous(text):
 
     assert (found.found, sorted(found.ambiguous)) == (
         False, ["latency.p95_ms", "latency\\.p95_ms"])
+
+
+_KEYS = st.text(alphabet="ab.\\", min_size=1, max_size=4)
+_TREES = st.recursive(
+    st.one_of(st.none(), st.just(D("1")), st.just({})),
+    lambda children: st.dictionaries(_KEYS, children, max_size=4),
+    max_leaves=12,
+)
+
+
+def _flattened_path_by_path(data):
+    """The flat view built the plain way: every leaf's path escaped from scratch."""
+    values, groups = {}, set()
+
+    def walk(node, path):
+        if isinstance(node, dict) and node:
+            for key, value in node.items():
+                walk(value, (*path, key))
+        elif path:
+            values[canonical_name(path)] = node
+            groups.update(canonical_name(path[:end]) for end in range(1, len(path)))
+
+    walk(data, ())
+    plain = {}
+    for name in values:
+        spelled = ".".join(split_name(name))
+        if spelled != name:
+            clash = spelled in values or spelled in plain
+            plain[spelled] = None if clash else name
+    groups |= {".".join(split_name(name)) for name in groups}
+    return list(values.items()), groups, plain
+
+
+@given(st.dictionaries(_KEYS, _TREES, max_size=4))
+def test_from_document__same_names_as_escaping_each_path(data):
+    """Carrying the escaped prefix down gives the names, groups and plain spellings
+    that escaping every whole path gives."""
+    from qgate.document import Document
+    from qgate.metrics import from_document
+
+    metrics = from_document(Document("m.json", data), "m.json")
+
+    assert (
+        list(metrics.values.items()),
+        metrics.groups,
+        metrics._plain,
+    ) == _flattened_path_by_path(data)
