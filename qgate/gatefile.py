@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import decimal
-import difflib
 import functools
 import json
 import os
@@ -141,8 +140,9 @@ def name_of(path: str) -> str:
     """The ``name`` of a gate file, read leniently; else the file's stem."""
     stem = os.path.splitext(os.path.basename(path))[0] or "gate"
     try:
-        data = load_yaml(read_text(path, what="gate file",
-                                   max_bytes=MAX_GATE_FILE_BYTES), path).data
+        data = load_yaml(
+            read_text(path, what="gate file", max_bytes=MAX_GATE_FILE_BYTES), path
+        ).data
     except ConfigError:
         return stem
     name = data.get("name") if isinstance(data, dict) else None
@@ -177,15 +177,119 @@ def parse_gate_file(text: str, path: str) -> GateFile:
 
 def schema_problems(doc: Document) -> list[str]:
     """Every schema violation as ``file:line:col: path: what — fix``, by position."""
+    if fast_accepts(doc.data):
+        return []
     found: list[tuple[tuple[int, int], str]] = []
     for error in _validator().iter_errors(doc.data):
         for path, key, message in _explain(error):
             pos = doc.position(path, key=key)
             where = f"{doc.path}:{pos.line}:{pos.col}"
-            found.append(((pos.line, pos.col), f"{where}: {format_path(path)}: {message}"))
+            found.append(
+                ((pos.line, pos.col), f"{where}: {format_path(path)}: {message}")
+            )
     found.sort(key=lambda item: item[0])
     # jsonschema reports a missing key once per key, each listing them all.
     return list(dict.fromkeys(message for _, message in found))
+
+
+# A hand-written check of schema/gates.schema.json, so that a valid gate file needs
+# no jsonschema (its import alone takes longer than a whole run). It accepts only
+# documents it can prove valid; on anything else jsonschema decides and explains.
+# tests/unit/test_fast_schema.py holds the schema it was written for and checks
+# that whatever it accepts, jsonschema accepts too.
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_PERCENT = re.compile(r"[0-9]+(\.[0-9]+)?%")
+_BASELINE_CHOICES = {
+    "source": ("release", "artifact", "branch", "file", "none"),
+    "when-missing": ("pass", "warn", "fail"),
+}
+_BASELINE_TEXTS = frozenset(
+    {"file", "asset", "tag", "tag-pattern", "workflow", "artifact", "ref", "path"}
+)
+_GATE_CHOICES = {"direction": ("higher", "lower"), "severity": ("block", "warn")}
+_BOUNDS = frozenset({"min", "above", "max", "below"})
+_TOLERANCES = frozenset({"max-regression", "min-improvement"})
+_GATE_KEYS = frozenset(
+    {"metric", "description", "optional", *_GATE_CHOICES, *_BOUNDS, *_TOLERANCES}
+)
+_MAX_GATES = 10_000
+
+
+def fast_accepts(data: Any) -> bool:
+    """Whether ``data`` surely passes the gate-file schema (False: not sure)."""
+    if type(data) is not dict or "version" not in data or "gates" not in data:
+        return False
+    for key, value in data.items():
+        if key == "version":
+            ok = _is_finite(value) and value == 1
+        elif key == "name":
+            ok = type(value) is str and _NAME.fullmatch(value) is not None
+        elif key == "description":
+            ok = type(value) is str and len(value) <= 2000
+        elif key == "baseline":
+            ok = _fast_baseline(value)
+        elif key == "gates":
+            ok = type(value) is list and 1 <= len(value) <= _MAX_GATES
+            ok = ok and all(_fast_gate(gate) for gate in value)
+        else:
+            return False
+        if not ok:
+            return False
+    return True
+
+
+def _is_finite(value: Any) -> bool:
+    return type(value) is decimal.Decimal and value.is_finite()
+
+
+def _is_text(value: Any) -> bool:
+    return type(value) is str and len(value) >= 1
+
+
+def _fast_baseline(block: Any) -> bool:
+    if type(block) is not dict:
+        return False
+    for key, value in block.items():
+        if key in _BASELINE_TEXTS:
+            ok = _is_text(value)
+        elif key in _BASELINE_CHOICES:
+            ok = type(value) is str and value in _BASELINE_CHOICES[key]
+        elif key == "prereleases":
+            ok = type(value) is bool
+        elif key == "max-age-days":
+            ok = _is_finite(value) and value > 0
+        else:
+            return False
+        if not ok:
+            return False
+    return True
+
+
+def _fast_gate(gate: Any) -> bool:
+    if type(gate) is not dict or not _GATE_KEYS.issuperset(gate):
+        return False
+    if _BOUNDS.isdisjoint(gate) and _TOLERANCES.isdisjoint(gate):
+        return False  # anyOf: no rule
+    if "direction" not in gate and not _TOLERANCES.isdisjoint(gate):
+        return False  # dependentRequired: a relative rule needs a direction
+    for key, value in gate.items():
+        if key == "metric":
+            ok = _is_text(value) and len(value) <= 1000
+        elif key in _BOUNDS:
+            ok = _is_finite(value)
+        elif key in _TOLERANCES:
+            ok = (_is_finite(value) and value >= 0) or (
+                type(value) is str and _PERCENT.fullmatch(value) is not None
+            )
+        elif key in _GATE_CHOICES:
+            ok = type(value) is str and value in _GATE_CHOICES[key]
+        elif key == "description":
+            ok = type(value) is str and len(value) <= 500
+        else:  # "optional", the only key left in _GATE_KEYS
+            ok = type(value) is bool
+        if not ok:
+            return False
+    return "metric" in gate
 
 
 def _explain(error: Any) -> Iterable[tuple[Path, bool, str]]:
@@ -194,13 +298,17 @@ def _explain(error: Any) -> Iterable[tuple[Path, bool, str]]:
     kind = error.validator
     schema = error.schema if isinstance(error.schema, dict) else {}
     if kind == "additionalProperties":
+        import difflib
+
         allowed = sorted(schema.get("properties", {}))
         extra = sorted(set(error.instance) - set(allowed))
         for key in extra:
             close = difflib.get_close_matches(key, allowed, n=1)
             hint = f"did you mean '{close[0]}'?" if close else "remove it"
-            yield (*path, key), True, (
-                f"unknown key — {hint} (allowed: {', '.join(allowed)})"
+            yield (
+                (*path, key),
+                True,
+                (f"unknown key — {hint} (allowed: {', '.join(allowed)})"),
             )
         return
     if kind == "required":
@@ -211,22 +319,34 @@ def _explain(error: Any) -> Iterable[tuple[Path, bool, str]]:
     if kind == "dependentRequired":
         for key, needs in error.validator_value.items():
             if key in error.instance and any(n not in error.instance for n in needs):
-                yield (*path, key), True, (
-                    f"'{key}' compares with the baseline, so the gate needs "
-                    "'direction' — add 'direction: higher' or 'direction: lower'"
+                yield (
+                    (*path, key),
+                    True,
+                    (
+                        f"'{key}' compares with the baseline, so the gate needs "
+                        "'direction' — add 'direction: higher' or 'direction: lower'"
+                    ),
                 )
         return
     if kind == "anyOf" and path and path[-1] in ("max-regression", "min-improvement"):
-        yield path, False, (
-            f"{_shown(error.instance)} is not a tolerance — write a non-negative "
-            "number (0.01) or a percentage string ('2%')"
+        yield (
+            path,
+            False,
+            (
+                f"{_shown(error.instance)} is not a tolerance — write a non-negative "
+                "number (0.01) or a percentage string ('2%')"
+            ),
         )
         return
     if kind == "anyOf" and all("required" in s for s in error.validator_value):
         # The gate's anyOf only lists the rules of which one must be present.
-        yield path, False, (
-            "the gate has no rule — add one of min, max, above, below, "
-            "max-regression, min-improvement"
+        yield (
+            path,
+            False,
+            (
+                "the gate has no rule — add one of min, max, above, below, "
+                "max-regression, min-improvement"
+            ),
         )
         return
     if kind in ("anyOf", "oneOf"):
@@ -235,9 +355,7 @@ def _explain(error: Any) -> Iterable[tuple[Path, bool, str]]:
         best = jsonschema.exceptions.best_match(error.context)
         hidden = len(error.context) - 1
         suffix = f" ({hidden} other possible errors hidden)" if hidden > 0 else ""
-        yield from (
-            (p, k, m + suffix) for p, k, m in _explain(best)
-        )
+        yield from ((p, k, m + suffix) for p, k, m in _explain(best))
         return
     yield path, False, _message(kind, error, path)
 
@@ -263,8 +381,10 @@ def _message(kind: str, error: Any, path: Path) -> str:
     if kind == "maxLength":
         return f"is longer than {error.validator_value} characters — shorten it"
     if kind == "pattern" and path == ("name",):
-        return (f"{value} is not a valid name — use letters, digits, '.', '_' and '-' "
-                "(at most 64)")
+        return (
+            f"{value} is not a valid name — use letters, digits, '.', '_' and '-' "
+            "(at most 64)"
+        )
     if kind in ("minimum", "exclusiveMinimum"):
         op = ">=" if kind == "minimum" else ">"
         return f"{value} is too small — it must be {op} {error.validator_value}"
@@ -368,20 +488,28 @@ def _semantic_problems(doc: Document, gates: tuple[Gate, ...]) -> list[str]:
         where = doc.where(("gates", gate.index))
         label = f"gates[{gate.index}]"
         if gate.min is not None and gate.above is not None:
-            problems.append(f"{where}: {label}: both 'min' and 'above' are set — keep "
-                            "one lower bound")
+            problems.append(
+                f"{where}: {label}: both 'min' and 'above' are set — keep "
+                "one lower bound"
+            )
         if gate.max is not None and gate.below is not None:
-            problems.append(f"{where}: {label}: both 'max' and 'below' are set — keep "
-                            "one upper bound")
+            problems.append(
+                f"{where}: {label}: both 'max' and 'below' are set — keep "
+                "one upper bound"
+            )
         low = gate.min if gate.min is not None else gate.above
         high = gate.max if gate.max is not None else gate.below
         is_strict = gate.above is not None or gate.below is not None
         if low is not None and high is not None and low == high and is_strict:
-            problems.append(f"{where}: {label}: a strict bound equals the other bound "
-                            f"({low}) — no value can pass; use min/max to include it")
+            problems.append(
+                f"{where}: {label}: a strict bound equals the other bound "
+                f"({low}) — no value can pass; use min/max to include it"
+            )
         if low is not None and high is not None and low > high:
-            problems.append(f"{where}: {label}: the lower bound {low} is above the "
-                            f"upper bound {high} — no value can pass; swap them")
+            problems.append(
+                f"{where}: {label}: the lower bound {low} is above the "
+                f"upper bound {high} — no value can pass; swap them"
+            )
         key = (gate.metric, gate.severity)
         if key in seen:
             problems.append(

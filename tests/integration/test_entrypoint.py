@@ -291,7 +291,7 @@ def test_entrypoint__broken_install_exits_3_not_1(tmp_path):
     """When qgate cannot even be imported, the step reports an error, not a failed gate."""
     shadow = tmp_path / "shadow"
     shadow.mkdir()
-    (shadow / "difflib.py").write_text("raise ImportError('broken on purpose')\n")
+    (shadow / "decimal.py").write_text("raise ImportError('broken on purpose')\n")
     env = clean_env(
         GITHUB_ACTIONS="true", GITHUB_OUTPUT=str(tmp_path / "out"),
         GITHUB_STEP_SUMMARY=str(tmp_path / "summary"),
