@@ -96,11 +96,11 @@ def _against_base(
     settings: Settings, runner: Runner, gate_file: GateFile, clients: _Clients
 ) -> tuple[GateFile, list[str]]:
     """On a pull request, compare the gate file with the base branch's version."""
+    if settings.event_name not in ("pull_request", "pull_request_target"):
+        return gate_file, []
     from qgate.event import load_event, pull_request
 
     pr = pull_request(settings.event_name, load_event(settings.event_path))
-    if settings.event_name not in ("pull_request", "pull_request_target"):
-        return gate_file, []
     if not (pr.base_sha and settings.repository):
         if settings.gates_from_base:
             raise BaselineError(
@@ -214,8 +214,13 @@ def report(
     runner.info(render_text(verdict))
     if gate_file and runner.in_actions:
         _annotate_failures(runner, verdict, gate_file)
-    markdown = render_markdown(verdict, run_url=settings.run_url)
-    if runner.errors_dropped:
+    # Only a file or a step summary shows this Markdown (a comment renders its own):
+    # a local check without --markdown skips it, and never imports Jinja.
+    has_summary = bool(runner.env.get("GITHUB_STEP_SUMMARY"))
+    markdown = ""
+    if settings.markdown_path or has_summary:
+        markdown = render_markdown(verdict, run_url=settings.run_url)
+    if markdown and runner.errors_dropped:
         markdown += (
             f"\n{runner.errors_dropped} more errors were not annotated "
             "(GitHub shows 10 per step); they are listed above.\n"
