@@ -90,59 +90,6 @@ def imported(python: str, argv: list[str]) -> dict[str, tuple[int, int, str]]:
     return found
 
 
-# A what-if, not qgate's code: the check with the changes docs/performance.md proposes,
-# emulated from outside. "lazy-markdown": no Markdown is rendered when nothing will
-# show it (no --markdown, no step summary, no comment). "lazy-commands": the modules
-# of other subcommands (`init`, `comment`) are not imported to build the argument
-# parser of `check`. "no-jsonschema": the gate file is valid, and a
-# fast hand-written check would say so without importing jsonschema (which then only
-# explains errors).
-WHAT_IF = """
-import sys, types
-modes = sys.argv[1].split(",")
-if "lazy-commands" in modes:
-    for name in ("qgate.scaffold", "qgate.post"):
-        stub = types.ModuleType(name)
-        stub.add_arguments = lambda parser: None
-        sys.modules[name] = stub
-from qgate import app, cli, gatefile
-# A name that moved would make the emulation a silent no-op: refuse instead.
-if "lazy-markdown" in modes:
-    assert hasattr(app, "render_markdown"), "qgate.app.render_markdown moved"
-    app.render_markdown = lambda *args, **kwargs: ""
-if "no-jsonschema" in modes:
-    assert hasattr(gatefile, "schema_problems"), "qgate.gatefile.schema_problems moved"
-    gatefile.schema_problems = lambda doc: []
-sys.exit(cli.main(sys.argv[2:]))
-"""
-
-
-def what_if_argv(python: str, modes: str, argv: list[str]) -> list[str]:
-    """``argv`` (a ``python -m qgate ...`` command) with the proposed changes emulated."""
-    return [python, "-c", WHAT_IF, modes, *argv[3:]]
-
-
-def what_if(ctx: Context, argv: list[str], runs: int) -> None:
-    """The check with the proposed changes emulated, against the floor again."""
-    what_ifs = {
-        "lazy Markdown": "lazy-markdown",
-        "lazy Markdown + lazy subcommand modules": "lazy-markdown,lazy-commands",
-    }
-    subjects = [Subject("floor", [ctx.python, "-c", FLOOR_IMPORTS])]
-    subjects += [
-        Subject(name, what_if_argv(ctx.python, modes, argv), ok=(0, 1))
-        for name, modes in what_ifs.items()
-    ]
-    again = time_interleaved(subjects, runs)
-    say("what-if (the proposed changes emulated from outside, same runs as a floor):")
-    for name in what_ifs:
-        say(
-            f"    {name}: {spread(again[name])} → "
-            f"{median(again[name]) / median(again['floor']):.2f}× the floor "
-            f"({ms(median(again['floor']))})"
-        )
-
-
 def library_imports(ctx: Context) -> None:
     """Each library's import alone, in a fresh interpreter (what the floor is made of)."""
     subjects = [
@@ -207,9 +154,8 @@ def measure(ctx: Context) -> list[Row]:
     if stdlib:
         top = modules[stdlib[0]][2].split(" ← ")
         stdlib_note = f"; stdlib {', '.join(stdlib)} are, via {' ← '.join(top[1:4])}"
-    diagnostic("phases", lambda: phases(ctx, metrics))
+    diagnostic("phases", lambda: phases(ctx, GATES, metrics, BASELINE))
     library_imports(ctx)
-    diagnostic("what-if", lambda: what_if(ctx, argv, runs))
 
     return [
         Row(
@@ -232,51 +178,61 @@ def measure(ctx: Context) -> list[Row]:
 
 
 PHASES = """
-import io, json, sys, time
-t = [time.perf_counter()]
-import jsonschema, jinja2, ruamel.yaml
-t.append(time.perf_counter())
-from qgate.cli import _parser
-from qgate import app
-t.append(time.perf_counter())
+import json, sys, time
+gates, metrics, baseline = sys.argv[1:4]
+marks = [time.perf_counter()]
+names = []
+def mark(name):
+    marks.append(time.perf_counter())
+    names.append(name)
+from qgate import app, cli
+mark("import qgate (cli, app)")
+argv = ["check", "--gates", gates, "--metrics", metrics, "--baseline", baseline]
+cli._parser(argv).parse_args(argv)
+mark("argument parsing")
+import ruamel.yaml
+mark("import ruamel.yaml")
 from qgate.gatefile import load_gate_file
+gate_file = load_gate_file(gates)
+mark("gate file: YAML with positions, schema check, build")
+from qgate.evaluate import BaselineInfo, evaluate
 from qgate.metrics import load_metrics
-from qgate.evaluate import evaluate, BaselineInfo
-from qgate.render import render_markdown
-from qgate.report import render_text, render_json
-_parser().parse_args(["check", "--gates", "g", "--metrics", "m"])
-t.append(time.perf_counter())
-gate_file = load_gate_file(sys.argv[1])
-t.append(time.perf_counter())
-candidate = load_metrics(sys.argv[2])
-baseline = BaselineInfo(metrics=load_metrics(sys.argv[3]), label="file")
-t.append(time.perf_counter())
-verdict = evaluate(gate_file, candidate, baseline)
-t.append(time.perf_counter())
+candidate = load_metrics(metrics)
+info = BaselineInfo(metrics=load_metrics(baseline), label="file")
+mark("candidate + baseline metrics")
+verdict = evaluate(gate_file, candidate, info)
+mark("evaluate")
+from qgate.report import render_json, render_text
 render_text(verdict); render_json(verdict)
-t.append(time.perf_counter())
+mark("text + JSON verdict")
+loaded = [m for m in ("jsonschema", "jinja2", "difflib") if m in sys.modules]
+from qgate.render import render_markdown
 render_markdown(verdict)
-t.append(time.perf_counter())
-names = ["import jsonschema, jinja2, ruamel.yaml", "import qgate (cli, app)",
-         "argument parsing", "gate file: YAML, schema, build",
-         "candidate + baseline metrics", "evaluate", "text + JSON verdict",
-         "Markdown verdict (Jinja, template compiled)"]
-print(json.dumps({n: b - a for n, a, b in zip(names, t, t[1:])}))
+mark("Markdown verdict, only when shown (imports Jinja, compiles the template)")
+seconds = {n: b - a for n, a, b in zip(names, marks, marks[1:])}
+print(json.dumps({"seconds": seconds, "loaded": loaded}))
 """
 
 
-def phases(ctx: Context, metrics: str) -> None:
+def phases(ctx: Context, gates: str, metrics: str, baseline: str) -> None:
     """Where a run's time goes, phase by phase, in one fresh interpreter (median)."""
     samples: list[dict[str, float]] = []
+    loaded: list[str] = []
     for _ in range(max(5, ctx.scaled(9))):
-        _, done = _capture([ctx.python, "-c", PHASES, GATES, metrics, BASELINE])
-        samples.append(json.loads(done))
+        _, done = _capture([ctx.python, "-c", PHASES, gates, metrics, baseline])
+        sample = json.loads(done)
+        samples.append(sample["seconds"])
+        loaded = sample["loaded"]
     say(
-        "phases in a fresh interpreter (median of "
-        f"{len(samples)}; the first two are the floor and qgate's own imports):"
+        f"phases after the interpreter starts, in a fresh one (median of "
+        f"{len(samples)}):"
     )
     for name in samples[0]:
         say(f"    {ms(median([s[name] for s in samples])):>9}  {name}")
+    say(
+        "    imported before the Markdown: "
+        + (", ".join(loaded) if loaded else "none of jsonschema, jinja2, difflib")
+    )
 
 
 def _capture(argv: list[str]) -> tuple[int, str]:
