@@ -180,7 +180,15 @@ def schema_problems(doc: Document) -> list[str]:
     if fast_accepts(doc.data):
         return []
     found: list[tuple[tuple[int, int], str]] = []
-    for error in _validator().iter_errors(doc.data):
+    errors = list(_validator().iter_errors(doc.data))
+    # A gate with a misspelt key ("mni") also has "no rule": the unknown key is the
+    # cause, so only it is reported.
+    misspelt = {
+        tuple(e.absolute_path) for e in errors if e.validator == "additionalProperties"
+    }
+    for error in errors:
+        if error.validator == "anyOf" and tuple(error.absolute_path) in misspelt:
+            continue
         for path, key, message in _explain(error):
             pos = doc.position(path, key=key)
             where = f"{doc.path}:{pos.line}:{pos.col}"
