@@ -36,33 +36,12 @@ from benchmarks.common import (
     time_interleaved,
 )
 from benchmarks.rest_calls import action_inputs
+from tests.container.helpers import LOOPBACK_API, docker, docker_cli
 
 IMAGE = os.environ.get("QGATE_BENCH_IMAGE", "qgate:test")
 BASE_IMAGE = os.environ.get("QGATE_BASE_IMAGE", "qgate-local/python:bookworm")
 LOCAL_DOCKER = ROOT.parent / "shared" / "tools" / "local-docker.sh"
-LOOPBACK_API = "http://127.0.0.1:9"  # nothing may leave the machine (no network anyway)
 WORKSPACE = "/github/workspace"
-
-
-def docker_cli() -> str:
-    """Debian's docker CLI (it has BuildKit), else the first one on PATH."""
-    if os.access("/usr/bin/docker", os.X_OK):
-        return "/usr/bin/docker"
-    return shutil.which("docker") or "docker"
-
-
-def docker(
-    *args: str, timeout: float = 900, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run the docker CLI, output captured; callers check the exit status."""
-    return subprocess.run(
-        [docker_cli(), *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=env,
-        check=False,
-    )
 
 
 def daemon_ready() -> str:
@@ -117,6 +96,7 @@ def measure(ctx: Context) -> list[Row]:
         IMAGE,
         str(ROOT),
         env={**os.environ, "DOCKER_BUILDKIT": "1"},
+        timeout=900,
     )
     if built.returncode != 0:
         say("docker build failed:\n" + (built.stderr + built.stdout)[-3000:])
